@@ -1,0 +1,122 @@
+"""Configuration: code defaults, then instance/config.py, then COURSE_* environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Environment variables that may override a setting, by setting name.
+ENV_SETTINGS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "REDIS_URL",
+    "SMTP_URL",
+    "CONTENT_DIR",
+    "BASE_URL",
+    "ENV",
+    "PROXY_COUNT",
+    "MAIL_FROM",
+)
+
+PLACEHOLDER_KEYS = {"", "change-me", "changeme", "secret", "dev", "development", "placeholder"}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def defaults(instance_path: str) -> dict:
+    """Return the code defaults for an instance folder."""
+    return {
+        "COURSE_ENV": "production",
+        "COURSE_DATABASE_URL": f"sqlite:///{Path(instance_path) / 'course.db'}",
+        "COURSE_SECRET_KEY": None,
+        "COURSE_REDIS_URL": None,
+        "COURSE_SMTP_URL": None,
+        "COURSE_MAIL_FROM": "Clearing <no-reply@clearing.invalid>",
+        "COURSE_CONTENT_DIR": str(REPO_ROOT),
+        "COURSE_BASE_URL": "http://127.0.0.1:5000",
+        "COURSE_PROXY_COUNT": 0,
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        # A signed-in session dies after 2 idle hours or 14 days, whichever comes first.
+        "SESSION_IDLE_TIMEOUT": timedelta(hours=2),
+        "SESSION_ABSOLUTE_LIFETIME": timedelta(days=14),
+        "PASSWORD_RESET_LIFETIME": timedelta(hours=2),
+        "INVITATION_LIFETIME": timedelta(days=30),
+        "LOGIN_RATE_LIMIT": "10 per 5 minutes",
+        "RESET_RATE_LIMIT": "5 per 15 minutes",
+        "PASSWORD_HASH_METHOD": "scrypt",
+    }
+
+
+def read_environment(environ: os._Environ | dict | None = None) -> dict:
+    """Return the COURSE_* settings present in the environment."""
+    environ = os.environ if environ is None else environ
+    found: dict = {}
+    for name in ENV_SETTINGS:
+        value = environ.get(f"COURSE_{name}")
+        if value is not None:
+            found[f"COURSE_{name}"] = value
+    if "COURSE_PROXY_COUNT" in found:
+        try:
+            found["COURSE_PROXY_COUNT"] = int(found["COURSE_PROXY_COUNT"])
+        except ValueError as exc:
+            raise RuntimeError("COURSE_PROXY_COUNT must be a whole number") from exc
+    return found
+
+
+def read_instance_config(instance_path: str) -> dict:
+    """Return the upper-case names defined in instance/config.py, if it exists."""
+    path = Path(instance_path) / "config.py"
+    if not path.exists():
+        return {}
+    namespace: dict = {"__file__": str(path)}
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+    return {key: value for key, value in namespace.items() if key.isupper()}
+
+
+def resolve(instance_path: str, test_config: dict | None = None) -> dict:
+    """Merge every source in the documented order: defaults, instance file, env, test."""
+    settings = defaults(instance_path)
+    settings.update(read_instance_config(instance_path))
+    settings.update(read_environment())
+    if test_config:
+        settings.update(test_config)
+    return settings
+
+
+def content_dir(instance_path: str | None = None) -> Path:
+    """Return the configured content folder without building the app (used by the CLI)."""
+    instance_path = instance_path or str(REPO_ROOT / "instance")
+    return Path(resolve(instance_path)["COURSE_CONTENT_DIR"])
+
+
+def ensure_secret_key(instance_path: str) -> str:
+    """Read the secret key from the instance folder, generating it on first run."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def check_secret_key(key: str | None, env: str) -> None:
+    """Refuse a placeholder or short key outside development and testing."""
+    if env in ("development", "testing"):
+        return
+    if key is None or key.strip().lower() in PLACEHOLDER_KEYS:
+        raise RuntimeError(
+            "COURSE_SECRET_KEY is a placeholder: set a random key of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters, or unset it to have one generated "
+            "into the instance folder."
+        )
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise RuntimeError(
+            f"COURSE_SECRET_KEY is {len(key)} characters long: use at least "
+            f"{MIN_SECRET_KEY_LENGTH} random characters."
+        )
