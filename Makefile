@@ -1,0 +1,54 @@
+# The two commands of the contract: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-sqlite test-postgres lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	export COURSE_ENV=$${COURSE_ENV:-development}; \
+	$(FLASK) db upgrade && \
+	$(FLASK) demo --if-empty && \
+	echo "Serving Clearing on http://$(HOST):$(PORT)" && \
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The whole suite on SQLite, then again on PostgreSQL when it answers (always under CI).
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check course tests benchmarks wsgi.py
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ "$${CI:-}" = "true" ] || $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_TEST_URL:postgresql+psycopg://%=postgresql://%)', connect_timeout=2).close()" 2>/dev/null; then \
+	  $(MAKE) --no-print-directory test-postgres; \
+	else echo "PostgreSQL is not answering: skipped the PostgreSQL run (CI always runs it)."; fi
+
+test-sqlite: $(VENV)/.installed-test
+	$(BIN)/pytest -q
+
+test-postgres: $(VENV)/.installed-test
+	COURSE_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -p no:cacheprovider
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check course tests benchmarks wsgi.py
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/content_load.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

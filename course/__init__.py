@@ -1,0 +1,101 @@
+"""Clearing: a private, self-paced course for leaders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from course import config as settings
+from course.extensions import csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, content, blueprints and CLI."""
+    instance_path = (
+        (test_config or {}).get("COURSE_INSTANCE_PATH")
+        or os.environ.get("COURSE_INSTANCE_PATH")
+        or str(settings.REPO_ROOT / "instance")
+    )
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    configure(app, test_config)
+
+    from course import database, errors, security, sessions  # noqa: F401  (user loader)
+    from course.content import load_catalog
+
+    app.extensions["catalog"] = load_catalog(Path(app.config["COURSE_CONTENT_DIR"]))
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            database.configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    register_blueprints(app)
+
+    from course.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    """Apply settings in order (defaults, instance file, environment, tests) and derive."""
+    values = settings.resolve(app.instance_path, test_config)
+    app.config.update(values)
+    env = app.config["COURSE_ENV"]
+    if app.config.get("TESTING"):
+        env = "testing"
+    key = app.config.get("COURSE_SECRET_KEY")
+    if key is None:
+        key = settings.ensure_secret_key(app.instance_path)
+    settings.check_secret_key(key, env)
+    from course.database import engine_options
+
+    url = app.config["COURSE_DATABASE_URL"]
+    if url.startswith("postgres://") or url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]  # psycopg 3, not psycopg2
+    local = env in ("development", "testing")
+    app.config.update(
+        SECRET_KEY=key,
+        SQLALCHEMY_DATABASE_URI=url,
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(url),
+        SESSION_COOKIE_NAME="clearing_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not local,
+        PERMANENT_SESSION_LIFETIME=app.config["SESSION_ABSOLUTE_LIFETIME"],
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=not local,
+        # A CSRF token lives as long as the session that holds it, not one hour.
+        WTF_CSRF_TIME_LIMIT=None,
+        RATELIMIT_STORAGE_URI=app.config.get("COURSE_REDIS_URL") or "memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        COURSE_ENV=env,
+    )
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # server-side session rows do this job
+    if app.config["COURSE_PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["COURSE_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every feature's blueprint."""
+    from course.auth import bp as auth_bp
+    from course.facilitate import bp as facilitate_bp
+    from course.learn import bp as learn_bp
+    from course.main import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, learn_bp, facilitate_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,65 @@
+"""Forms for accounts. Rules live in course.accounts; these only shape input."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from course.passwords import MAX_LENGTH, MIN_LENGTH
+
+PASSWORD_HELP = (
+    f"At least {MIN_LENGTH} characters. A phrase of several unrelated words is strong and "
+    "easy to remember. Pasting from a password manager is fine."
+)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField("Sign in")
+
+
+def _new_password_fields(label="New password"):
+    password = PasswordField(
+        label, description=PASSWORD_HELP,
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "new-password", "minlength": MIN_LENGTH},
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+class RegisterForm(FlaskForm):
+    name = StringField("Your name", validators=[DataRequired(), Length(max=120)],
+                       render_kw={"autocomplete": "name"})
+    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+    password, confirm = _new_password_fields("Choose a password")
+    submit = SubmitField("Create my account")
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+    submit = SubmitField("Email me a reset link")
+
+
+class ResetForm(FlaskForm):
+    password, confirm = _new_password_fields()
+    submit = SubmitField("Set my new password")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()],
+                                     render_kw={"autocomplete": "current-password"})
+    password, confirm = _new_password_fields()
+    submit = SubmitField("Change my password")
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField("Sign out")

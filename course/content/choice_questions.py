@@ -1,0 +1,205 @@
+"""Questions answered by choosing: single, multiple and true-false."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from course.content.grading import Grade, InvalidAnswer, OptionFeedback, Question, single_value
+from course.content.render import plain_text
+
+if TYPE_CHECKING:
+    from course.content.fields import Fields
+    from course.content.render import Renderer
+
+# GIFT weights such as 33.33333 never add up exactly.
+WEIGHT_TOLERANCE = 0.5
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice: `text` is inline HTML, `plain` its text; `weight` a percentage or None."""
+
+    text: str
+    plain: str
+    correct: bool
+    feedback: str
+    weight: float | None = None
+
+
+def _clamp(score: float) -> float:
+    return round(min(1.0, max(0.0, score)), 4)
+
+
+def _index(value: str, count: int) -> int:
+    try:
+        index = int(value)
+    except ValueError:
+        raise InvalidAnswer("That answer is not one of the options.") from None
+    if not 0 <= index < count:
+        raise InvalidAnswer("That answer is not one of the options.")
+    return index
+
+
+def _read_option(item: Fields, render: Renderer, single: bool) -> Option | None:
+    before = item.report.count
+    item.only(("text", "correct", "feedback", "weight"))
+    text = item.text("text")
+    feedback = item.text("feedback")
+    weight = item.number("weight", -100, 100)
+    # With a weight, `correct` may be left out: GIFT files say it with the weight alone.
+    correct = item.boolean("correct", required="weight" not in item.data)
+    if weight is not None:
+        implied = weight >= 100 - WEIGHT_TOLERANCE if single else weight > 0
+        if correct is None:
+            correct = implied
+        elif correct != implied:
+            rule = "has weight 100" if single else "has a positive weight"
+            item.problem("weight", f"'correct' must be true exactly when the option {rule}")
+    if item.report.count > before or text is None or feedback is None or correct is None:
+        return None
+    html = render.inline(text)
+    return Option(html, plain_text(html), correct, render.block(feedback), weight)
+
+
+def read_options(fields: Fields, render: Renderer, single: bool) -> tuple[Option, ...] | None:
+    """Validate the options of a choice question, each with its feedback."""
+    items = fields.mappings("options", low=2)
+    if items is None:
+        return None
+    options = []
+    for number, item in enumerate(items, 1):
+        item.where = f"{fields.where}, option {number}"
+        options.append(_read_option(item, render, single))
+    if None in options:
+        return None
+    right = sum(option.correct for option in options)
+    if right == 0:
+        fields.problem("options", "no option is correct: mark the right answer 'correct: true'")
+    elif single and right > 1:
+        fields.problem(
+            "options", f"{right} options are correct: a single question has exactly one "
+            "(use type: multiple for several)"
+        )
+    weighted = [option.weight is not None for option in options]
+    if any(weighted) and not all(weighted):
+        fields.problem("options", "give every option a weight, or none")
+    elif all(weighted) and not single:
+        total = sum(option.weight for option in options if option.weight > 0)
+        if abs(total - 100) > WEIGHT_TOLERANCE:
+            fields.problem("options", f"the positive weights add up to {total:g}, not 100")
+    return tuple(options) if right and (single is False or right == 1) else None
+
+
+@dataclass(frozen=True)
+class ChoiceQuestion(Question):
+    """Shared parts of single and multiple choice."""
+
+    options: tuple[Option, ...] = ()
+
+    fields = ("options",)
+
+    @property
+    def weighted(self) -> bool:
+        """Return whether the options carry percentage weights."""
+        return self.options[0].weight is not None
+
+    def _grade(self, chosen: set[int], score: float, correct: bool) -> Grade:
+        return Grade(
+            score=score,
+            correct=correct,
+            feedback=tuple(
+                OptionFeedback(option.text, index in chosen, option.correct, option.feedback)
+                for index, option in enumerate(self.options)
+            ),
+            explanation=self.explanation,
+            answer_summary="; ".join(self.options[index].plain for index in sorted(chosen)),
+        )
+
+
+@dataclass(frozen=True)
+class SingleChoice(ChoiceQuestion):
+    """One right option; the response is one option index (0-based) as a string."""
+
+    type_name = "single"
+
+    @classmethod
+    def from_definition(cls, fields, render, id, prompt, explanation):
+        """Validate the options (exactly one correct) and build the question."""
+        options = read_options(fields, render, single=True)
+        return cls(id, prompt, explanation, options) if options else None
+
+    def grade(self, response: list[str]) -> Grade:
+        """Score 1 for the right option, or the chosen option's weight when weighted."""
+        index = _index(single_value(response, "Choose one option."), len(self.options))
+        option = self.options[index]
+        score = _clamp(option.weight / 100) if self.weighted else float(option.correct)
+        return self._grade({index}, score, option.correct)
+
+
+@dataclass(frozen=True)
+class MultipleChoice(ChoiceQuestion):
+    """Several right options; the response is the chosen indexes (0-based) as strings."""
+
+    type_name = "multiple"
+
+    @classmethod
+    def from_definition(cls, fields, render, id, prompt, explanation):
+        """Validate the options (at least one correct) and build the question."""
+        options = read_options(fields, render, single=False)
+        return cls(id, prompt, explanation, options) if options else None
+
+    def grade(self, response: list[str]) -> Grade:
+        """Score 1 for exactly the right set, or the sum of chosen weights when weighted."""
+        values = [value.strip() for value in response if value and value.strip()]
+        if not values:
+            raise InvalidAnswer("Choose at least one option.")
+        chosen = {_index(value, len(self.options)) for value in values}
+        right = {index for index, option in enumerate(self.options) if option.correct}
+        if self.weighted:
+            score = _clamp(sum(self.options[index].weight for index in chosen) / 100)
+        else:
+            score = float(chosen == right)
+        return self._grade(chosen, score, chosen == right)
+
+
+@dataclass(frozen=True)
+class TrueFalse(Question):
+    """A statement to judge; the response is "true" or "false"."""
+
+    answer: bool = True
+    feedback_true: str = ""
+    feedback_false: str = ""
+
+    type_name = "true-false"
+    fields = ("answer", "feedback_true", "feedback_false")
+
+    @classmethod
+    def from_definition(cls, fields, render, id, prompt, explanation):
+        """Require the answer and the feedback for both choices."""
+        answer = fields.boolean("answer")
+        feedback_true = fields.text("feedback_true")
+        feedback_false = fields.text("feedback_false")
+        if answer is None or feedback_true is None or feedback_false is None:
+            return None
+        return cls(
+            id, prompt, explanation, answer, render.block(feedback_true),
+            render.block(feedback_false),
+        )
+
+    def grade(self, response: list[str]) -> Grade:
+        """Score 1 when the judgement matches the answer."""
+        value = single_value(response, "Choose true or false.").lower()
+        if value not in ("true", "false"):
+            raise InvalidAnswer("Choose true or false.")
+        said = value == "true"
+        return Grade(
+            score=float(said == self.answer),
+            correct=said == self.answer,
+            feedback=(
+                OptionFeedback("True", said, self.answer, self.feedback_true),
+                OptionFeedback("False", not said, not self.answer, self.feedback_false),
+            ),
+            explanation=self.explanation,
+            answer_summary="True" if said else "False",
+        )

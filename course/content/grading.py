@@ -1,0 +1,79 @@
+"""What every question type shares: the base class, the grade and the invalid-answer error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from course.content.fields import Fields
+    from course.content.render import Renderer
+
+
+class InvalidAnswer(ValueError):
+    """A submitted answer that cannot be graded; the message is meant for the leader."""
+
+
+@dataclass(frozen=True)
+class OptionFeedback:
+    """One option as the leader sees it after answering (`text` and `feedback` are HTML)."""
+
+    text: str
+    chosen: bool
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The result of one answer: score 0..1 (None when unscored) and what to show."""
+
+    score: float | None
+    correct: bool | None
+    feedback: tuple[OptionFeedback, ...]
+    explanation: str
+    answer_summary: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """Fields every question has; `prompt` and `explanation` are sanitised HTML."""
+
+    id: str
+    prompt: str
+    explanation: str
+
+    type_name: ClassVar[str] = ""
+    # Keys a definition of this type may use besides id, type, prompt and explanation.
+    fields: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def type(self) -> str:
+        """Return the type name used in quiz files, e.g. 'single'."""
+        return self.type_name
+
+    @property
+    def scored(self) -> bool:
+        """Return whether answers to this question earn a score."""
+        return True
+
+    @classmethod
+    def from_definition(
+        cls, fields: Fields, render: Renderer, id: str, prompt: str, explanation: str
+    ) -> Self | None:
+        """Validate the type-specific fields and build the question, or return None."""
+        raise NotImplementedError
+
+    def grade(self, response: list[str]) -> Grade:
+        """Grade the raw submitted form values; raise InvalidAnswer when they make no sense."""
+        raise NotImplementedError
+
+
+def single_value(response: list[str], message: str) -> str:
+    """Return the one non-blank submitted value, or raise InvalidAnswer with `message`."""
+    values = [value.strip() for value in response if value and value.strip()]
+    if len(values) != 1:
+        raise InvalidAnswer(message)
+    return values[0]

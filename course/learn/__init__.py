@@ -1,0 +1,7 @@
+"""The leader's side: course map, lessons, reflections, quizzes and progress."""
+
+from flask import Blueprint
+
+bp = Blueprint("learn", __name__)
+
+from course.learn import routes  # noqa: E402,F401

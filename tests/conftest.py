@@ -1,0 +1,164 @@
+"""Shared fixtures: an app on a fresh database, a client, the CLI runner and factories."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+
+import pytest
+from sqlalchemy import text
+
+from course import create_app
+from course.extensions import db
+from course.models import Role
+
+PASSWORD = "a calm walk by the river"
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+PG_URL = os.environ.get("COURSE_TEST_DATABASE_URL")
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (temporary files)'}"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI=true a skipped test (browser or PostgreSQL) fails the run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if os.environ.get("CI") == "true" and skipped and exitstatus == 0:
+        reporter.write_line(f"CI: {len(skipped)} test(s) skipped; under CI a skip is a failure.")
+        session.exitstatus = 1
+
+
+def base_config(tmp_path, **overrides) -> dict:
+    """Test settings on a throwaway instance folder and database."""
+    config = {
+        "TESTING": True,
+        "COURSE_INSTANCE_PATH": str(tmp_path / "instance"),
+        "COURSE_DATABASE_URL": PG_URL or f"sqlite:///{tmp_path / 'test.db'}",
+        "COURSE_SECRET_KEY": TEST_SECRET,
+        "COURSE_BASE_URL": "http://localhost",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        # Fast hashing in tests; production uses scrypt.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    }
+    config.update(overrides)
+    return config
+
+
+def reset_database(app) -> None:
+    """Empty the schema: SQLite files are new per test; PostgreSQL is shared, so drop."""
+    with app.app_context():
+        if PG_URL:
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        db.create_all()
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """Build an app with extra settings on the test database."""
+    def factory(reset=True, **overrides):
+        app = create_app(base_config(tmp_path, **overrides))
+        if reset:
+            reset_database(app)
+        return app
+
+    yield factory
+    db.session.remove()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: make_user(role=..., email=..., name=..., cohort=...) -> User (committed)."""
+    from course.accounts import create_user
+    from course.models import Membership
+
+    def factory(role=Role.LEADER, *, email=None, name=None, password=PASSWORD, cohort=None):
+        n = next(_counter)
+        user = create_user(email or f"person{n}@example.org", name or f"Person {n}", role, password)
+        if cohort is not None:
+            member_role = Role.FACILITATOR if user.is_facilitator else Role.LEADER
+            db.session.add(Membership(user_id=user.id, cohort_id=cohort.id, role=member_role))
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def make_leader(make_user):
+    return lambda **kw: make_user(Role.LEADER, **kw)
+
+
+@pytest.fixture
+def make_facilitator(make_user):
+    return lambda **kw: make_user(Role.FACILITATOR, **kw)
+
+
+@pytest.fixture
+def make_admin(make_user):
+    return lambda **kw: make_user(Role.ADMIN, **kw)
+
+
+@pytest.fixture
+def make_cohort(app, make_facilitator):
+    """Factory: make_cohort(name=..., facilitator=...) -> Cohort run by that facilitator."""
+    from course.cohorts import create_cohort
+
+    def factory(name="Test cohort", facilitator=None):
+        cohort = create_cohort(name, facilitator or make_facilitator())
+        db.session.commit()
+        return cohort
+
+    return factory
+
+
+class Auth:
+    """Sign a test client in and out through the real forms."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_email, password=PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        return self.client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+def csrf_token_from(html: str) -> str:
+    """Pull the CSRF token out of a rendered form."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)

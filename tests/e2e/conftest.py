@@ -1,0 +1,95 @@
+"""Browser tests: a live server, Debian's Chromium through Playwright, axe-core checks."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from email import message_from_bytes
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from course import create_app
+from tests.conftest import base_config, reset_database
+
+CHROMIUM = "/usr/bin/chromium"
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    """Launch the system Chromium; Playwright never downloads a browser here."""
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+class LiveServer:
+    """The app served by werkzeug in a thread, on a free port."""
+
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def outbox(self) -> list:
+        folder = Path(self.app.instance_path) / "outbox"
+        return [message_from_bytes(p.read_bytes()) for p in sorted(folder.glob("*.eml"))]
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("live")
+    app = create_app(base_config(tmp, COURSE_BASE_URL="http://127.0.0.1", WTF_CSRF_ENABLED=True))
+    reset_database(app)
+    server = LiveServer(app)
+    app.config["COURSE_BASE_URL"] = server.url
+    server.thread.start()
+    yield server
+    server.server.shutdown()
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def page(request, browser):
+    """A fresh browser context at a phone or a desktop viewport; fails on console errors."""
+    context = browser.new_context(viewport=VIEWPORTS[request.param], locale="en-GB")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.viewport_name = request.param
+    yield page
+    context.close()
+    assert not errors, f"browser console errors: {errors}"
+
+
+def check_page(page, label: str = "") -> None:
+    """axe-core finds no serious or critical violations; nothing scrolls sideways at 360px."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, f"{label or page.url}: {serious}"
+    size = page.viewport_size
+    page.set_viewport_size({"width": 360, "height": size["height"]})
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    page.set_viewport_size(size)
+    assert overflow <= 0, f"{label or page.url}: scrolls sideways by {overflow}px at 360px"

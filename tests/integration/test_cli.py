@@ -1,0 +1,110 @@
+"""The command line of the contract."""
+
+from sqlalchemy import select
+
+from course.extensions import db
+from course.models import Cohort, Invitation, Membership, Role, User
+from tests.conftest import PASSWORD
+
+
+def test_users_add(runner):
+    result = runner.invoke(args=["users", "add", "--email", "Fac@Example.org", "--name", "Fa Cil",
+                                 "--role", "facilitator", "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User))
+    assert user.email == "fac@example.org" and user.role == Role.FACILITATOR
+
+
+def test_users_add_prompts_for_password(runner):
+    result = runner.invoke(args=["users", "add", "--email", "a@example.org", "--name", "A",
+                                 "--role", "admin"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User)).role == Role.ADMIN
+
+
+def test_users_add_errors(runner, make_leader):
+    make_leader(email="dup@example.org")
+    cases = [
+        (["--email", "dup@example.org", "--name", "X", "--role", "leader", "--password", PASSWORD],
+         "already exists"),
+        (["--email", "bad", "--name", "X", "--role", "leader", "--password", PASSWORD],
+         "not valid"),
+        (["--email", "x@example.org", "--name", "X", "--role", "leader", "--password", "short"],
+         "at least 12"),
+        (["--email", "x@example.org", "--name", "X", "--role", "boss", "--password", PASSWORD],
+         "Invalid value for '--role'"),
+        (["--name", "X", "--role", "leader"], "Missing option '--email'"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(args=["users", "add", *args])
+        assert result.exit_code != 0
+        assert message in result.output, result.output
+
+
+def test_cohorts_add_prints_invitation_last(runner, make_facilitator):
+    facilitator = make_facilitator()
+    result = runner.invoke(args=["cohorts", "add", "--name", "Spring 2027",
+                                 "--facilitator", facilitator.email.upper()])
+    assert result.exit_code == 0, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("http://localhost/invite/")
+    cohort = db.session.scalar(select(Cohort))
+    assert cohort.name == "Spring 2027"
+    assert db.session.scalar(select(Invitation)).cohort_id == cohort.id
+    member = db.session.scalar(select(Membership))
+    assert member.user_id == facilitator.id and member.role == Role.FACILITATOR
+
+
+def test_cohorts_add_errors(runner, make_leader):
+    leader = make_leader()
+    result = runner.invoke(args=["cohorts", "add", "--name", "X", "--facilitator", "no@x.org"])
+    assert result.exit_code != 0 and "No account" in result.output
+    result = runner.invoke(args=["cohorts", "add", "--name", "X", "--facilitator", leader.email])
+    assert result.exit_code != 0 and "not a facilitator" in result.output
+
+
+def test_invitation_from_cli_registers_a_leader(app, runner, make_facilitator):
+    facilitator = make_facilitator()
+    result = runner.invoke(args=["cohorts", "add", "--name", "C", "--facilitator", facilitator.email])
+    path = result.output.strip().splitlines()[-1].replace("http://localhost", "")
+    client = app.test_client()
+    response = client.post(path, data={"name": "L", "email": "l@example.org",
+                                       "password": PASSWORD, "confirm": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_demo_is_idempotent(runner):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "facilitator@demo.clearing.test" in first.output
+    users = db.session.scalars(select(User)).all()
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    assert len(db.session.scalars(select(User)).all()) == len(users) == 4
+    assert len(db.session.scalars(select(Cohort)).all()) == 1
+
+
+def test_demo_if_empty_leaves_real_data_alone(runner, make_leader):
+    make_leader()
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0 and "not loaded" in result.output
+    assert len(db.session.scalars(select(User)).all()) == 1
+
+
+def test_backup_sqlite(app, runner, make_leader, tmp_path):
+    import sqlite3
+
+    from tests.conftest import PG_URL
+
+    make_leader()
+    target = tmp_path / "copy.db"
+    result = runner.invoke(args=["backup", str(target)])
+    if PG_URL:
+        assert result.exit_code != 0 and "pg_dump" in result.output
+        return
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("SELECT count(*) FROM users").fetchone()[0] == 1
+    again = runner.invoke(args=["backup", str(target)])
+    assert again.exit_code != 0 and "exists already" in again.output
