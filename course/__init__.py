@@ -24,9 +24,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure(app, test_config)
 
     from course import database, errors, security, sessions  # noqa: F401  (user loader)
-    from course.content import load_catalog
+    from course.content import KINDS, load_catalog
 
     app.extensions["catalog"] = load_catalog(Path(app.config["COURSE_CONTENT_DIR"]))
+    app.jinja_env.globals["kinds"] = KINDS
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():

@@ -113,7 +113,9 @@ def start_password_reset(email: str) -> str | None:
 
 def find_password_reset(token: str) -> PasswordReset | None:
     """Return the reset row for a token while it is unused and unexpired."""
-    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == hash_token(token)))
+    reset = db.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == hash_token(token))
+    )
     if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
         return None
     return reset

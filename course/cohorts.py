@@ -55,7 +55,9 @@ def invitation_url(token: str) -> str:
 
 def find_invitation(token: str) -> Invitation | None:
     """Return the invitation for a token if it can still be used."""
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
     if invitation is None or not invitation.usable(utcnow()):
         return None
     return invitation

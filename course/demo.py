@@ -11,11 +11,11 @@ from course.models import Cohort, Membership, Role
 
 DEMO_PASSWORD = "clearing demo walk-through"
 DEMO_COHORT = "Demo cohort: county and charity leaders"
-FACILITATOR = ("facilitator@demo.clearing.test", "Fran Okafor")
+FACILITATOR = ("facilitator@demo.example.org", "Fran Okafor")
 LEADERS = [
-    ("amara@demo.clearing.test", "Amara Hughes"),  # just joined
-    ("ben@demo.clearing.test", "Ben Marsh"),  # part way through
-    ("chidi@demo.clearing.test", "Chidi Evans"),  # nearly done
+    ("amara@demo.example.org", "Amara Hughes"),  # just joined
+    ("ben@demo.example.org", "Ben Marsh"),  # part way through
+    ("chidi@demo.example.org", "Chidi Evans"),  # nearly done
 ]
 
 

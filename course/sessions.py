@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, session
+from flask import current_app, has_request_context, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, select, update
 
+from course.database import READ_METHODS
 from course.extensions import db, login_manager
 from course.models import User, UserSession, utcnow
 from course.tokens import hash_token, new_token
@@ -39,7 +40,7 @@ def end_session() -> None:
 
 def end_other_sessions(user: User) -> int:
     """End every session of a user except this browser's; return how many ended."""
-    token = session.get(SESSION_KEY)
+    token = session.get(SESSION_KEY) if has_request_context() else None
     query = delete(UserSession).where(UserSession.user_id == user.id)
     if token:
         query = query.where(UserSession.token_hash != hash_token(token))
@@ -79,7 +80,13 @@ def load_user(user_id: str) -> User | None:
 
 
 def _touch(session_id: int, now) -> None:
-    """Record activity in its own short write, apart from the request's transaction."""
+    """Record activity: in the request's own write, or a short write of its own on reads."""
+    if request.method not in READ_METHODS:
+        # This request already holds (SQLite) or may take the write lock: share it.
+        db.session.execute(
+            update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now)
+        )
+        return
     with db.engine.connect() as conn:
         conn = conn.execution_options(sqlite_immediate=True)
         with conn.begin():

@@ -5,8 +5,11 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from course import create_app
@@ -48,6 +51,18 @@ def base_config(tmp_path, **overrides) -> dict:
     return config
 
 
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in production: no shared `g` or session."""
+
+    def open(self, *args, **kwargs):
+        from flask import has_app_context
+
+        if has_app_context():
+            db.session.commit()  # the test's own transaction must not hold SQLite's lock
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def reset_database(app) -> None:
     """Empty the schema: SQLite files are new per test; PostgreSQL is shared, so drop."""
     with app.app_context():
@@ -60,14 +75,20 @@ def reset_database(app) -> None:
 @pytest.fixture
 def make_app(tmp_path):
     """Build an app with extra settings on the test database."""
+    made = []
+
     def factory(reset=True, **overrides):
         app = create_app(base_config(tmp_path, **overrides))
+        app.test_client_class = FreshContextClient
         if reset:
             reset_database(app)
+        made.append(app)
         return app
 
     yield factory
-    db.session.remove()
+    for app in made:  # close pooled connections so files and PostgreSQL sessions go away
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -76,7 +97,6 @@ def app(make_app):
     with app.app_context():
         yield app
         db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture
@@ -155,6 +175,13 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+def read_outbox(app) -> list:
+    """Every message the app wrote to its outbox folder, oldest first."""
+    folder = Path(app.instance_path) / "outbox"
+    paths = sorted(folder.glob("*.eml"))
+    return [message_from_bytes(path.read_bytes(), policy=policy.default) for path in paths]
 
 
 def csrf_token_from(html: str) -> str:

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from course.passwords import MAX_LENGTH, MIN_LENGTH
+from course.passwords import MIN_LENGTH
 
 PASSWORD_HELP = (
     f"At least {MIN_LENGTH} characters. A phrase of several unrelated words is strong and "
@@ -23,7 +23,7 @@ class LoginForm(FlaskForm):
 def _new_password_fields(label="New password"):
     password = PasswordField(
         label, description=PASSWORD_HELP,
-        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        validators=[DataRequired(), Length(max=1024)],
         render_kw={"autocomplete": "new-password", "minlength": MIN_LENGTH},
     )
     confirm = PasswordField(

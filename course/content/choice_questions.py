@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from course.content.fields import plural
 from course.content.grading import Grade, InvalidAnswer, OptionFeedback, Question, single_value
 from course.content.render import plain_text
 
@@ -14,17 +15,19 @@ if TYPE_CHECKING:
 
 # GIFT weights such as 33.33333 never add up exactly.
 WEIGHT_TOLERANCE = 0.5
+NOT_AN_OPTION = "That answer is not one of the options."
 
 
 @dataclass(frozen=True)
 class Option:
-    """A choice: `text` is inline HTML, `plain` its text; `weight` a percentage or None."""
+    """A choice: `text` is its plain text, `weight` a percentage (or None when unweighted)."""
 
+    text_html: str
     text: str
-    plain: str
     correct: bool
-    feedback: str
+    feedback_html: str
     weight: float | None = None
+
 
 
 def _clamp(score: float) -> float:
@@ -35,9 +38,9 @@ def _index(value: str, count: int) -> int:
     try:
         index = int(value)
     except ValueError:
-        raise InvalidAnswer("That answer is not one of the options.") from None
+        raise InvalidAnswer(NOT_AN_OPTION) from None
     if not 0 <= index < count:
-        raise InvalidAnswer("That answer is not one of the options.")
+        raise InvalidAnswer(NOT_AN_OPTION)
     return index
 
 
@@ -47,15 +50,16 @@ def _read_option(item: Fields, render: Renderer, single: bool) -> Option | None:
     text = item.text("text")
     feedback = item.text("feedback")
     weight = item.number("weight", -100, 100)
-    # With a weight, `correct` may be left out: GIFT files say it with the weight alone.
+    # With a weight, `correct` may be left out: GIFT files say it with the weight alone. The
+    # right answer of a single question is the one worth 100; of a multiple, all worth some.
     correct = item.boolean("correct", required="weight" not in item.data)
     if weight is not None:
         implied = weight >= 100 - WEIGHT_TOLERANCE if single else weight > 0
         if correct is None:
             correct = implied
         elif correct != implied:
-            rule = "has weight 100" if single else "has a positive weight"
-            item.problem("weight", f"'correct' must be true exactly when the option {rule}")
+            rule = "is 100" if single else "is above 0"
+            item.problem("weight", f"'correct' must be true exactly when the weight {rule}")
     if item.report.count > before or text is None or feedback is None or correct is None:
         return None
     html = render.inline(text)
@@ -64,6 +68,7 @@ def _read_option(item: Fields, render: Renderer, single: bool) -> Option | None:
 
 def read_options(fields: Fields, render: Renderer, single: bool) -> tuple[Option, ...] | None:
     """Validate the options of a choice question, each with its feedback."""
+    before = fields.report.count
     items = fields.mappings("options", low=2)
     if items is None:
         return None
@@ -73,27 +78,30 @@ def read_options(fields: Fields, render: Renderer, single: bool) -> tuple[Option
         options.append(_read_option(item, render, single))
     if None in options:
         return None
+    weighted = [option.weight is not None for option in options]
     right = sum(option.correct for option in options)
-    if right == 0:
+    if any(weighted) and not all(weighted):
+        fields.problem("options", "give every option a weight, or none")
+    elif right == 0 and single and all(weighted):
+        fields.problem("options", "no option has weight 100: give the best answer 100")
+    elif right == 0:
         fields.problem("options", "no option is correct: mark the right answer 'correct: true'")
     elif single and right > 1:
         fields.problem(
-            "options", f"{right} options are correct: a single question has exactly one "
-            "(use type: multiple for several)"
+            "options",
+            f"{plural(right, 'option')} are correct: a single question has exactly one "
+            "(use type: multiple for several)",
         )
-    weighted = [option.weight is not None for option in options]
-    if any(weighted) and not all(weighted):
-        fields.problem("options", "give every option a weight, or none")
-    elif all(weighted) and not single:
+    elif not single and all(weighted):
         total = sum(option.weight for option in options if option.weight > 0)
         if abs(total - 100) > WEIGHT_TOLERANCE:
             fields.problem("options", f"the positive weights add up to {total:g}, not 100")
-    return tuple(options) if right and (single is False or right == 1) else None
+    return tuple(options) if fields.report.count == before else None
 
 
 @dataclass(frozen=True)
 class ChoiceQuestion(Question):
-    """Shared parts of single and multiple choice."""
+    """Shared parts of single and multiple choice; answers are 0-based option indexes."""
 
     options: tuple[Option, ...] = ()
 
@@ -109,25 +117,26 @@ class ChoiceQuestion(Question):
             score=score,
             correct=correct,
             feedback=tuple(
-                OptionFeedback(option.text, index in chosen, option.correct, option.feedback)
+                OptionFeedback(option.text_html, index in chosen, option.correct,
+                               option.feedback_html)
                 for index, option in enumerate(self.options)
             ),
-            explanation=self.explanation,
-            answer_summary="; ".join(self.options[index].plain for index in sorted(chosen)),
+            explanation=self.explanation_html,
+            answer_summary="; ".join(self.options[index].text for index in sorted(chosen)),
         )
 
 
 @dataclass(frozen=True)
 class SingleChoice(ChoiceQuestion):
-    """One right option; the response is one option index (0-based) as a string."""
+    """One option to choose; the response is its index as a string."""
 
     type_name = "single"
 
     @classmethod
-    def from_definition(cls, fields, render, id, prompt, explanation):
-        """Validate the options (exactly one correct) and build the question."""
+    def from_definition(cls, fields, render, id, prompt_html, explanation_html):
+        """Validate the options: exactly one correct (with weights, the one worth 100)."""
         options = read_options(fields, render, single=True)
-        return cls(id, prompt, explanation, options) if options else None
+        return cls(id, prompt_html, explanation_html, options) if options else None
 
     def grade(self, response: list[str]) -> Grade:
         """Score 1 for the right option, or the chosen option's weight when weighted."""
@@ -139,15 +148,15 @@ class SingleChoice(ChoiceQuestion):
 
 @dataclass(frozen=True)
 class MultipleChoice(ChoiceQuestion):
-    """Several right options; the response is the chosen indexes (0-based) as strings."""
+    """Several options to choose; the response is their indexes as strings."""
 
     type_name = "multiple"
 
     @classmethod
-    def from_definition(cls, fields, render, id, prompt, explanation):
-        """Validate the options (at least one correct) and build the question."""
+    def from_definition(cls, fields, render, id, prompt_html, explanation_html):
+        """Validate the options (at least one correct; weights, if any, add up to 100)."""
         options = read_options(fields, render, single=False)
-        return cls(id, prompt, explanation, options) if options else None
+        return cls(id, prompt_html, explanation_html, options) if options else None
 
     def grade(self, response: list[str]) -> Grade:
         """Score 1 for exactly the right set, or the sum of chosen weights when weighted."""
@@ -168,14 +177,14 @@ class TrueFalse(Question):
     """A statement to judge; the response is "true" or "false"."""
 
     answer: bool = True
-    feedback_true: str = ""
-    feedback_false: str = ""
+    feedback_true_html: str = ""
+    feedback_false_html: str = ""
 
     type_name = "true-false"
     fields = ("answer", "feedback_true", "feedback_false")
 
     @classmethod
-    def from_definition(cls, fields, render, id, prompt, explanation):
+    def from_definition(cls, fields, render, id, prompt_html, explanation_html):
         """Require the answer and the feedback for both choices."""
         answer = fields.boolean("answer")
         feedback_true = fields.text("feedback_true")
@@ -183,7 +192,7 @@ class TrueFalse(Question):
         if answer is None or feedback_true is None or feedback_false is None:
             return None
         return cls(
-            id, prompt, explanation, answer, render.block(feedback_true),
+            id, prompt_html, explanation_html, answer, render.block(feedback_true),
             render.block(feedback_false),
         )
 
@@ -197,9 +206,9 @@ class TrueFalse(Question):
             score=float(said == self.answer),
             correct=said == self.answer,
             feedback=(
-                OptionFeedback("True", said, self.answer, self.feedback_true),
-                OptionFeedback("False", not said, not self.answer, self.feedback_false),
+                OptionFeedback("True", said, self.answer, self.feedback_true_html),
+                OptionFeedback("False", not said, not self.answer, self.feedback_false_html),
             ),
-            explanation=self.explanation,
+            explanation=self.explanation_html,
             answer_summary="True" if said else "False",
         )

@@ -23,9 +23,9 @@ def describe(value: object, raw: str | None = None) -> str:
     return f"'{raw if raw is not None else value}'"
 
 
-def plural(count: int, noun: str) -> str:
-    """Return '1 lesson' or '3 lessons'."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """Return '1 lesson' or '3 lessons' (`nouns` when the plural is not noun + s)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
 class Fields:
@@ -77,9 +77,9 @@ class Fields:
             return None
         return text.strip()
 
-    def ident(self, key: str = "id") -> str | None:
+    def ident(self, key: str = "id", required: bool = True) -> str | None:
         """Return an id made of lower-case letters, digits and hyphens."""
-        value = self.text(key)
+        value = self.text(key, required)
         if value is not None and not ID_PATTERN.match(value):
             self.problem(
                 key, f"'{key}' must be lower-case letters, digits and hyphens, not '{value}'"
@@ -140,16 +140,18 @@ class Fields:
             self.problem(key, f"'{key}' must be a list, not {describe(value, raw)}")
             return None
         if len(value) < low or (high is not None and len(value) > high):
-            wanted = f"at least {low}" if high is None else f"{low} to {high}"
-            if high == low:
-                wanted = str(low)
-            self.problem(key, f"'{key}' needs {wanted} items, not {len(value)}")
+            wanted = f"at least {plural(low, 'item')}"
+            if high is not None:
+                wanted = plural(low, "item") if low == high else f"{low} to {high} items"
+            self.problem(key, f"'{key}' needs {wanted}, not {len(value)}")
             return None
         return value
 
-    def texts(self, key: str, low: int = 1, high: int | None = None) -> tuple[str, ...] | None:
+    def texts(
+        self, key: str, low: int = 1, high: int | None = None, required: bool = True
+    ) -> tuple[str, ...] | None:
         """Return a list of non-empty strings."""
-        values = self.items(key, low, high)
+        values = self.items(key, low, high, required)
         if values is None:
             return None
         result = []

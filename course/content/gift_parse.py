@@ -161,24 +161,32 @@ def _short(answers: list[_Answer], fmt: str) -> dict:
 def _choice(answers: list[_Answer], fmt: str) -> dict:
     """Build a single or multiple choice question, keeping GIFT's weights."""
     weights = [a.weight if a.weight is not None else 100 * (a.mark == "=") for a in answers]
-    if max(weights) <= 0:
+    full, credit = weights.count(100), sum(w for w in weights if w > 0)
+    if len(answers) < 2:
+        raise Refused("malformed question: a choice question needs at least two answers")
+    if credit <= 0:
         raise Refused("malformed question: no answer is right (mark one with '=' or give it a "
                       "positive %weight%)")
-    # An answer worth 100% means one choice earns full credit (radio buttons, as in Moodle);
-    # otherwise credit is split between several answers that must all be chosen.
-    kind = "single" if 100 in weights else "multiple"
-    weighted = any(a.weight is not None for a in answers) or weights.count(100) > 1
+    if full > 1:
+        raise Refused(f"multiple-choice questions with {full} fully right answers are not "
+                      "supported: a single question has exactly one right option")
+    # One answer worth 100% is a single choice (radio buttons, as in Moodle), and there only
+    # that answer is 'correct'; otherwise the credit is shared by answers to choose together.
+    if not full and abs(credit - 100) > 0.5:  # GIFT's thirds never add up exactly
+        raise Refused(f"malformed question: the positive weights add up to {_number(credit)}%, "
+                      "not 100%")
+    weighted = any(a.weight is not None for a in answers)
     options = []
     for answer, weight in zip(answers, weights, strict=True):
         text = _render(answer.text, fmt)
         if not text:
             raise Refused("malformed question: an answer has no text")
-        option: dict = {"text": text, "correct": weight > 0}
+        option: dict = {"text": text, "correct": weight == 100 if full else weight > 0}
         if weighted:
             option["weight"] = _number(weight)
         option["feedback"] = _render(answer.feedback or "", fmt)
         options.append(option)
-    return {"type": kind, "options": options}
+    return {"type": "single" if full else "multiple", "options": options}
 
 
 def _prompt(head: str, after: str, fmt: str) -> str:

@@ -18,7 +18,7 @@ class InvalidAnswer(ValueError):
 
 @dataclass(frozen=True)
 class OptionFeedback:
-    """One option as the leader sees it after answering (`text` and `feedback` are HTML)."""
+    """One option as the leader sees it after answering; `text` and `feedback` are HTML."""
 
     text: str
     chosen: bool
@@ -28,7 +28,7 @@ class OptionFeedback:
 
 @dataclass(frozen=True)
 class Grade:
-    """The result of one answer: score 0..1 (None when unscored) and what to show."""
+    """One graded answer: score 0..1 (None when unscored), feedback per option, explanation HTML."""
 
     score: float | None
     correct: bool | None
@@ -39,11 +39,11 @@ class Grade:
 
 @dataclass(frozen=True)
 class Question:
-    """Fields every question has; `prompt` and `explanation` are sanitised HTML."""
+    """Fields every question has: its id and sanitised HTML for the prompt and explanation."""
 
     id: str
-    prompt: str
-    explanation: str
+    prompt_html: str
+    explanation_html: str
 
     type_name: ClassVar[str] = ""
     # Keys a definition of this type may use besides id, type, prompt and explanation.
@@ -61,7 +61,7 @@ class Question:
 
     @classmethod
     def from_definition(
-        cls, fields: Fields, render: Renderer, id: str, prompt: str, explanation: str
+        cls, fields: Fields, render: Renderer, id: str, prompt_html: str, explanation_html: str
     ) -> Self | None:
         """Validate the type-specific fields and build the question, or return None."""
         raise NotImplementedError

@@ -8,13 +8,14 @@ import re
 import markdown
 import nh3
 
+from course.content import fastinline
+
 EXTENSIONS = [
     "admonition",
     "pymdownx.details",
     "pymdownx.superfences",
     "pymdownx.highlight",
     "tables",
-    "sane_lists",
 ]
 EXTENSION_CONFIGS = {
     # Plain <pre><code class="language-x"> blocks: no inline styles for the sanitiser to strip.
@@ -48,46 +49,57 @@ _CLEANER = nh3.Cleaner(
     strip_comments=True,
 )
 
-# Text that Markdown would return unchanged inside one <p>: no markup characters, no line
-# breaks, and no first character that could open a list, heading, quote or admonition.
-_PLAIN = re.compile(r"(?:[^\W\d_]|[\"'(“‘])(?:[^\W_]|[ ,.;:?!'\"()/%£$€’‘“”–—-])*\Z")
+# A line that Markdown would pass through unchanged: no markup characters, no first
+# character that could open a list, heading, quote or admonition, no trailing space (a break).
+_PLAIN_LINE = r"(?:[^\W\d_]|[\"'(“‘])(?:[^\W_]|[ ,.;:?!'\"()/%£$€’‘“”–—-])*(?<! )"
+# Paragraphs of such lines: most quiz feedback. They skip Markdown, which is the slow part
+# of loading a course; tests check that both ways give the same HTML.
+_PLAIN = re.compile(rf"{_PLAIN_LINE}(?:\n\n?{_PLAIN_LINE})*\Z")
+_PARAGRAPH_BREAK = re.compile(r"\n\n")
+# Images are not in the allow-list, so their syntax is left to read as a link instead.
+_UNUSED_PATTERNS = ("image_link", "image_reference", "short_image_ref", "automail")
+_BREAKS = re.compile(r"<br\s*/?>|</(?:p|li|h[1-6]|div|pre|blockquote|summary|td|th)>")
 _TAG_TEXT = re.compile(r"<[^>]+>")
 
 # Smart punctuation is done here rather than with the `smarty` extension: that extension
 # alone doubles the time to render a lesson, and the course loads a thousand at start-up.
-_CODE = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>)", re.S)
-_OUTSIDE_TAG = r"(?![^<]*>)"
-_DASHES = [
-    (re.compile("---" + _OUTSIDE_TAG), "—"),
-    (re.compile("--" + _OUTSIDE_TAG), "–"),
-    (re.compile(r"\.\.\." + _OUTSIDE_TAG), "…"),
-]
-_QUOTES = [
-    (re.compile(r"(</[a-z0-9]+>)\""), "\\1”"),
-    (re.compile(r"(</[a-z0-9]+>)'"), "\\1’"),
-    (re.compile(r"(<[a-z0-9]+(?:\s[^>]*)?>)\""), "\\1“"),
-    (re.compile(r"(<[a-z0-9]+(?:\s[^>]*)?>)'"), "\\1‘"),
-    (re.compile(r"(?:\A|(?<=[\s(\[{“‘—–/-]))\"" + _OUTSIDE_TAG), "“"),
-    (re.compile(r"\"" + _OUTSIDE_TAG), "”"),
-    (re.compile(r"(?:\A|(?<=[\s(\[{“‘—–/-]))'" + _OUTSIDE_TAG), "‘"),
-    (re.compile(r"'" + _OUTSIDE_TAG), "’"),
-]
+_TAGS = re.compile(r"(<[^>]*>)")
+_CODE_TAG = re.compile(r"</?(?:code|pre)[\s>]")
+_MARKS = re.compile(r"['\"]|--|\.\.\.")
+_OPEN_DOUBLE = re.compile(r"(?<=[\s(\[{“‘—–/-])\"")
+_OPEN_SINGLE = re.compile(r"(?<=[\s(\[{“‘—–/-])'")
+
+
+def _smarten_text(text: str, before: str) -> str:
+    text = text.replace("---", "—").replace("--", "–").replace("...", "…")
+    if "'" in text or '"' in text:
+        # `before` is the character preceding this text, which decides opening or closing.
+        text = before + text
+        text = _OPEN_DOUBLE.sub("“", text).replace('"', "”")
+        text = _OPEN_SINGLE.sub("‘", text).replace("'", "’")
+        text = text[1:]
+    return text
 
 
 def smarten(fragment: str) -> str:
     """Turn straight quotes, `--`, `---` and `...` into typographic ones outside tags and code."""
-    if not any(mark in fragment for mark in ("'", '"', "--", "...")):
+    if _MARKS.search(fragment) is None:
         return fragment
-    pieces = _CODE.split(fragment)
-    for index in range(0, len(pieces), 2):
-        piece = pieces[index]
-        # After a code span a quote closes; the "</x>" prefix makes the rules see that.
-        prefix = "</x>" if index else ""
-        piece = prefix + piece
-        for pattern, replacement in _DASHES + _QUOTES:
-            piece = pattern.sub(replacement, piece)
-        pieces[index] = piece[len(prefix) :]
-    return "".join(pieces)
+    parts = _TAGS.split(fragment)
+    in_code = 0
+    before = " "
+    for index, part in enumerate(parts):
+        if index % 2:
+            closing = part[1] == "/"
+            if _CODE_TAG.match(part):
+                in_code += -1 if closing else 1
+            # A quote right after </em> closes; after <p> or <em> it opens.
+            before = "a" if closing else " "
+        elif part:
+            if not in_code and _MARKS.search(part) is not None:
+                parts[index] = part = _smarten_text(part, before)
+            before = part[-1]
+    return "".join(parts)
 
 
 def sanitise(fragment: str) -> str:
@@ -97,7 +109,7 @@ def sanitise(fragment: str) -> str:
 
 def plain_text(fragment: str) -> str:
     """Return the text of an HTML fragment, for storage and export."""
-    return " ".join(html.unescape(_TAG_TEXT.sub(" ", fragment)).split())
+    return " ".join(html.unescape(_TAG_TEXT.sub("", _BREAKS.sub(" ", fragment))).split())
 
 
 class Renderer:
@@ -107,6 +119,9 @@ class Renderer:
         self._markdown = markdown.Markdown(
             extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS
         )
+        for name in _UNUSED_PATTERNS:
+            self._markdown.inlinePatterns.deregister(name)
+        fastinline.install(self._markdown)
 
     def block(self, text: str) -> str:
         """Render Markdown to sanitised block HTML."""
@@ -114,7 +129,11 @@ class Renderer:
         if not text:
             return ""
         if _PLAIN.match(text):
-            return smarten(f"<p>{text}</p>")
+            return smarten("<p>" + _PARAGRAPH_BREAK.sub("</p>\n<p>", text) + "</p>")
+        return self.markdown(text)
+
+    def markdown(self, text: str) -> str:
+        """Render through Python-Markdown and the sanitiser, with no shortcut."""
         return smarten(sanitise(self._markdown.reset().convert(text)))
 
     def inline(self, text: str) -> str:

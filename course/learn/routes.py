@@ -3,6 +3,7 @@
 from flask import abort, current_app, render_template
 
 from course.access import roles_required
+from course.learn import bp
 from course.models import Role
 
 # Facilitators and admins may read the course too (to know what leaders see).

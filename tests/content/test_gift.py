@@ -189,12 +189,12 @@ def test_escaping_plain_text_stops_line_start_markdown():
 # Weights
 
 
-def test_weights_with_one_full_answer_give_single_with_weights():
+def test_weights_with_one_full_answer_give_single_with_only_that_answer_correct():
     question = one("Difficult question.{~wrong ~%50%half credit =full credit}")
     assert question["type"] == "single"
     assert question["options"] == [
         {"text": "wrong", "correct": False, "weight": 0, "feedback": ""},
-        {"text": "half credit", "correct": True, "weight": 50, "feedback": ""},
+        {"text": "half credit", "correct": False, "weight": 50, "feedback": ""},
         {"text": "full credit", "correct": True, "weight": 100, "feedback": ""},
     ]
 
@@ -212,10 +212,15 @@ def test_fractional_weights_are_kept():
     assert question["options"][0]["weight"] == 33.33333
 
 
-def test_several_equals_answers_with_a_wrong_one_are_single_with_full_weights():
-    question = one("Either {=a =b ~c}")
-    assert question["type"] == "single"
-    assert [o["weight"] for o in question["options"]] == [100, 100, 0]
+@pytest.mark.parametrize(("block", "reason"), [
+    ("Either {=a =b ~c}", "multiple-choice questions with 2 fully right answers are not "
+     "supported: a single question has exactly one right option"),
+    ("Both {~%50%a ~%25%b ~c}", "malformed question: the positive weights add up to 75%, not "
+     "100%"),
+    ("Only {~%100%a}", "malformed question: a choice question needs at least two answers"),
+])
+def test_weights_the_quiz_format_cannot_score_are_refused(block, reason):
+    assert refusal(block).reason == reason
 
 
 def test_a_weight_out_of_range_is_refused():

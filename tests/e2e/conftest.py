@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import shutil
 import threading
-from email import message_from_bytes
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from course import create_app
-from tests.conftest import base_config, reset_database
+from course.extensions import db
+from tests.conftest import base_config, read_outbox, reset_database
 
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
@@ -47,8 +47,7 @@ class LiveServer:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def outbox(self) -> list:
-        folder = Path(self.app.instance_path) / "outbox"
-        return [message_from_bytes(p.read_bytes()) for p in sorted(folder.glob("*.eml"))]
+        return read_outbox(self.app)
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +60,8 @@ def live_server(tmp_path_factory):
     server.thread.start()
     yield server
     server.server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
@@ -69,7 +70,19 @@ def page(request, browser):
     context = browser.new_context(viewport=VIEWPORTS[request.param], locale="en-GB")
     page = context.new_page()
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+    def on_console(msg):
+        # A page answered with 404 on purpose is logged as a failed load; assets are
+        # checked by status below instead.
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            errors.append(msg.text)
+
+    def on_response(response):
+        if response.request.resource_type != "document" and response.status >= 400:
+            errors.append(f"{response.status} for {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.viewport_name = request.param
     yield page

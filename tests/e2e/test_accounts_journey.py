@@ -82,11 +82,14 @@ def test_account_journey(page, live_server):
 
 
 def test_keyboard_skip_link_and_focus(page, live_server):
-    page.goto(live_server.url + "/login")
+    page.goto(live_server.url + "/no-such-page")
+    check_page(page, "404 page")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
     assert skip.evaluate("el => el === document.activeElement")
+    assert skip.is_visible()  # shown when focused
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.id")
-    assert focused == "email"
+    assert page.evaluate("document.activeElement.textContent") == "Go to your home page"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # focus is visible

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from email import message_from_bytes
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -12,14 +10,12 @@ from sqlalchemy import func, select
 from course.cohorts import create_invitation
 from course.extensions import db
 from course.models import Invitation, Membership, User, UserSession, utcnow
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, read_outbox
 
 NEW_PASSWORD = "seven quiet herons over marsh"
 
 
-def outbox(app) -> list:
-    folder = Path(app.instance_path) / "outbox"
-    return [message_from_bytes(p.read_bytes()) for p in sorted(folder.glob("*.eml"))]
+outbox = read_outbox
 
 
 def reset_link(app) -> str:
@@ -213,8 +209,9 @@ def test_long_passphrase_is_not_truncated(app, client, invitation, make_leader):
     assert register(client, token, email="long@example.org", password=long_one).status_code == 302
     client.post("/logout")
     short = long_one[:72]  # bcrypt would have cut here
-    assert client.post("/login", data={"email": "long@example.org", "password": short}).status_code == 200
-    assert client.post("/login", data={"email": "long@example.org", "password": long_one}).status_code == 302
+    login = {"email": "long@example.org"}
+    assert client.post("/login", data={**login, "password": short}).status_code == 200
+    assert client.post("/login", data={**login, "password": long_one}).status_code == 302
 
 
 def test_registration_refuses_existing_email_any_case(client, invitation, make_leader):
@@ -251,7 +248,8 @@ def test_reset_link_works_once_and_ends_sessions(app, client, make_leader):
     assert response.status_code == 302
     assert client.get(link).status_code == 404  # single use
     assert signed_in.get("/course").status_code == 302
-    assert client.post("/login", data={"email": leader.email, "password": NEW_PASSWORD}).status_code == 302
+    signed_in_again = client.post("/login", data={"email": leader.email, "password": NEW_PASSWORD})
+    assert signed_in_again.status_code == 302
 
 
 def test_reset_link_dies_when_password_changes(app, client, make_leader):

@@ -65,7 +65,9 @@ def test_cohorts_add_errors(runner, make_leader):
 
 def test_invitation_from_cli_registers_a_leader(app, runner, make_facilitator):
     facilitator = make_facilitator()
-    result = runner.invoke(args=["cohorts", "add", "--name", "C", "--facilitator", facilitator.email])
+    result = runner.invoke(
+        args=["cohorts", "add", "--name", "C", "--facilitator", facilitator.email]
+    )
     path = result.output.strip().splitlines()[-1].replace("http://localhost", "")
     client = app.test_client()
     response = client.post(path, data={"name": "L", "email": "l@example.org",
@@ -76,7 +78,7 @@ def test_invitation_from_cli_registers_a_leader(app, runner, make_facilitator):
 def test_demo_is_idempotent(runner):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    assert "facilitator@demo.clearing.test" in first.output
+    assert "facilitator@demo.example.org" in first.output
     users = db.session.scalars(select(User)).all()
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0

@@ -18,12 +18,14 @@ def assert_security_headers(response):
 
 @pytest.mark.parametrize("path", ["/login", "/no-such-page", "/healthz", "/static/css/site.css"])
 def test_headers_on_every_response(client, path):
-    assert_security_headers(client.get(path))
+    with client.get(path) as response:
+        assert_security_headers(response)
 
 
 def test_pages_are_not_cached_but_assets_may_be(client):
     assert client.get("/login").headers["Cache-Control"] == "no-store"
-    assert client.get("/static/css/site.css").headers.get("Cache-Control") != "no-store"
+    with client.get("/static/css/site.css") as response:
+        assert response.headers.get("Cache-Control") != "no-store"
 
 
 def test_404_page_in_layout(client):
@@ -65,8 +67,9 @@ def test_csrf_required_on_forms(make_app, make_leader):
         create_user("csrf@example.org", "C S", Role.LEADER, PASSWORD)
         db.session.commit()
     response = client.post("/login", data={"email": "csrf@example.org", "password": PASSWORD})
-    assert response.status_code == 200  # re-shown with the form-expired message, not signed in
+    assert response.status_code == 400  # the site's page saying the form expired; not signed in
     assert "expired" in response.get_data(as_text=True)
+    assert client.get("/course").status_code == 302
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
     data = {"email": "csrf@example.org", "password": PASSWORD, "csrf_token": token}
     assert client.post("/login", data=data).status_code == 302

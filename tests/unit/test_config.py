@@ -31,7 +31,9 @@ def test_secret_key_generated_once_into_instance(tmp_path, monkeypatch):
     assert create_app(settings).secret_key == app.secret_key
 
 
-@pytest.mark.parametrize(("key", "reason"), [("change-me", "placeholder"), ("short-key", "at least")])
+@pytest.mark.parametrize(
+    ("key", "reason"), [("change-me", "placeholder"), ("short-key", "at least")]
+)
 def test_refuses_weak_key_in_production(tmp_path, key, reason):
     settings = base_config(tmp_path, COURSE_SECRET_KEY=key, TESTING=False, COURSE_ENV="production")
     with pytest.raises(RuntimeError, match=reason):

@@ -12,7 +12,12 @@ def test_common_list_is_shipped():
 
 @pytest.mark.parametrize(
     "password",
-    ["a calm walk by the river", "Tr4ms-and-m4ps-at-dawn", "x" * 3 + "correct horse battery", "é" * 2 + "naïve café rosé"],
+    [
+        "a calm walk by the river",
+        "Tr4ms-and-m4ps-at-dawn",
+        "xxx" + "correct horse battery",
+        "naïve café rosé by the sea",
+    ],
 )
 def test_good_passwords(password):
     assert password_problem(password) is None

@@ -1,0 +1,57 @@
+"""Course content: lesson and quiz files read, validated and rendered once into a Catalog.
+
+Nothing here touches the database or needs an app; `commands.py` alone uses click/flask.
+"""
+
+from course.content.grading import Grade, InvalidAnswer, OptionFeedback, Question
+from course.content.loader import check_content, load_catalog
+from course.content.models import (
+    KINDS,
+    SELF_ASSESSMENT_DIMENSIONS,
+    SELF_ASSESSMENT_ID,
+    Catalog,
+    Experiment,
+    Kind,
+    Lesson,
+    Module,
+    Quiz,
+    ReflectionPrompt,
+)
+from course.content.problems import ContentError, Problem
+from course.content.questions import (
+    QUESTION_TYPES,
+    MultipleChoice,
+    Option,
+    Scale,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+)
+
+__all__ = [
+    "KINDS",
+    "QUESTION_TYPES",
+    "SELF_ASSESSMENT_DIMENSIONS",
+    "SELF_ASSESSMENT_ID",
+    "Catalog",
+    "ContentError",
+    "Experiment",
+    "Grade",
+    "InvalidAnswer",
+    "Kind",
+    "Lesson",
+    "Module",
+    "MultipleChoice",
+    "Option",
+    "OptionFeedback",
+    "Problem",
+    "Question",
+    "Quiz",
+    "ReflectionPrompt",
+    "Scale",
+    "ShortAnswer",
+    "SingleChoice",
+    "TrueFalse",
+    "check_content",
+    "load_catalog",
+]

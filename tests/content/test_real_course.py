@@ -1,0 +1,61 @@
+"""The course in this repository (lessons/, quizzes/) is complete and valid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from course.content import (
+    KINDS,
+    SELF_ASSESSMENT_DIMENSIONS,
+    MultipleChoice,
+    SingleChoice,
+    TrueFalse,
+    check_content,
+    load_catalog,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    problems = check_content(REPO)
+    assert [str(problem) for problem in problems] == []
+    return load_catalog(REPO)
+
+
+def test_size_and_kinds(catalog):
+    assert len(catalog.modules) >= 6
+    assert len(catalog.lessons) >= 18
+    assert {lesson.kind for lesson in catalog.ordered_lessons} == set(KINDS)
+
+
+def test_every_lesson_is_complete(catalog):
+    for lesson in catalog.ordered_lessons:
+        assert 400 <= lesson.word_count <= 1200, (lesson.id, lesson.word_count)
+        assert lesson.reflections, lesson.id
+        assert lesson.try_this.steps, lesson.id
+        assert lesson.quiz_id, lesson.id
+
+
+def test_every_lesson_quiz_has_feedback_everywhere(catalog):
+    for lesson in catalog.ordered_lessons:
+        quiz = catalog.quiz(lesson.quiz_id)
+        assert 3 <= len(quiz.questions) <= 5, (quiz.id, len(quiz.questions))
+        for question in quiz.questions:
+            where = f"{quiz.id}/{question.id}"
+            if isinstance(question, SingleChoice | MultipleChoice):
+                assert all(option.feedback_html for option in question.options), where
+            if isinstance(question, TrueFalse):
+                assert question.feedback_true_html and question.feedback_false_html, where
+
+
+def test_self_assessment_has_the_six_dimensions(catalog):
+    quiz = catalog.self_assessment
+    assert quiz is not None
+    assert [question.id for question in quiz.questions] == list(SELF_ASSESSMENT_DIMENSIONS)
+    for question in quiz.questions:
+        assert question.type == "scale"
+        assert {1, 3, 5} <= {level for level, _ in question.labels}
