@@ -1,6 +1,9 @@
 """Time and memory of load_catalog on a synthetic 1,000-lesson course, against a plain baseline.
 
-Run: .venv/bin/python benchmarks/content_load.py [--modules 50] [--lessons 20] [--runs 5]
+Run: .venv/bin/python benchmarks/content_load.py [--modules 50] [--lessons 20] [--runs 7]
+
+The baseline reads the same files with plain yaml.safe_load and markdown.markdown, without
+validation, so the ratio between the two can be compared across machines.
 """
 
 from __future__ import annotations
@@ -35,10 +38,14 @@ WORDS = (
     "a charity director who tried a short experiment found that people were kinder than feared "
     "and that the risk was smaller than the policy assumed so the team kept going with care"
 ).split()
+# Readings carry emphasis, links and quotes in about half their sentences; quiz texts in
+# the real course are nearly all plain (97% of them), so theirs get a fifth as many.
+READING_MARKUP = 1.0
+QUIZ_MARKUP = 0.2
 
 
-def sentence(rng: random.Random, markup: float = 1.0) -> str:
-    """A sentence; `markup` scales how often it carries emphasis, a link or quotes."""
+def sentence(rng: random.Random, markup: float = READING_MARKUP) -> str:
+    """Return 8-20 words; `markup` scales how often they carry emphasis, a link or quotes."""
     words = rng.choices(WORDS, k=rng.randint(8, 20))
     roll = rng.random() / markup
     if roll < 0.15:
@@ -54,12 +61,13 @@ def sentence(rng: random.Random, markup: float = 1.0) -> str:
     return " ".join(words).capitalize() + rng.choice(".......?")
 
 
-def paragraph(rng: random.Random, sentences: int, markup: float = 1.0) -> str:
+def paragraph(rng: random.Random, sentences: int, markup: float = READING_MARKUP) -> str:
+    """Return several sentences."""
     return " ".join(sentence(rng, markup) for _ in range(sentences))
 
 
 def body(rng: random.Random) -> str:
-    """About 700 words: headings, paragraphs, admonitions, a collapsed aside and a list."""
+    """Return about 700 words: headings, paragraphs, admonitions, an aside and a list."""
     indent = "\n    "
     parts = [
         paragraph(rng, 4),
@@ -82,39 +90,32 @@ def body(rng: random.Random) -> str:
 
 
 def quiz(rng: random.Random, quiz_id: str) -> dict:
-    """Four questions whose texts are mostly plain, as in the real course (where 97% are)."""
+    """Return a quiz of four questions (single, multiple, true-false, short) with feedback."""
 
-    def sentence(rng: random.Random) -> str:
-        return globals()["sentence"](rng, markup=0.2)
-
-    def paragraph(rng: random.Random, sentences: int) -> str:
-        return globals()["paragraph"](rng, sentences, markup=0.2)
+    def text(sentences: int = 1) -> str:
+        return paragraph(rng, sentences, QUIZ_MARKUP)
 
     def options(right: set[int]) -> list[dict]:
-        return [
-            {"text": sentence(rng), "correct": i in right, "feedback": paragraph(rng, 2)}
-            for i in range(4)
-        ]
+        return [{"text": text(), "correct": i in right, "feedback": text(2)} for i in range(4)]
 
     return {
         "id": quiz_id,
-        "title": sentence(rng)[:40],
+        "title": text()[:40],
         "questions": [
-            {"id": "q1", "type": "single", "prompt": paragraph(rng, 3),
-             "explanation": sentence(rng), "options": options({1})},
-            {"id": "q2", "type": "multiple", "prompt": paragraph(rng, 2),
-             "explanation": sentence(rng), "options": options({0, 2})},
-            {"id": "q3", "type": "true-false", "prompt": sentence(rng), "answer": False,
-             "feedback_true": sentence(rng), "feedback_false": sentence(rng),
-             "explanation": sentence(rng)},
-            {"id": "q4", "type": "short", "prompt": sentence(rng), "accept": ["listening"],
-             "feedback_correct": sentence(rng), "feedback_incorrect": sentence(rng),
-             "explanation": sentence(rng)},
+            {"id": "q1", "type": "single", "prompt": text(3), "explanation": text(),
+             "options": options({1})},
+            {"id": "q2", "type": "multiple", "prompt": text(2), "explanation": text(),
+             "options": options({0, 2})},
+            {"id": "q3", "type": "true-false", "prompt": text(), "answer": False,
+             "feedback_true": text(), "feedback_false": text(), "explanation": text()},
+            {"id": "q4", "type": "short", "prompt": text(), "accept": ["listening"],
+             "feedback_correct": text(), "feedback_incorrect": text(), "explanation": text()},
         ],
     }
 
 
 def dump(data: dict) -> str:
+    """Return YAML as an author would write it."""
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -148,7 +149,7 @@ def generate(root: Path, modules: int, lessons: int, seed: int = 1) -> int:
 
 
 def baseline(root: Path) -> None:
-    """The same files through plain yaml.safe_load and markdown.markdown: no validation."""
+    """Read the same files through plain yaml.safe_load and markdown.markdown."""
     for path in sorted(root.glob("lessons/*/*.md")):
         _, front, text = path.read_text(encoding="utf-8").split("---\n", 2)
         yaml.safe_load(front)
@@ -157,35 +158,50 @@ def baseline(root: Path) -> None:
         yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def timed(function, root: Path, runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        gc.collect()
-        start = time.perf_counter()
-        function(root)
-        times.append(time.perf_counter() - start)
-    return times
+def timed(function, root: Path) -> float:
+    """Return the wall time of one call, after a garbage collection."""
+    gc.collect()
+    start = time.perf_counter()
+    function(root)
+    return time.perf_counter() - start
+
+
+def peak_rss_kib() -> int:
+    """Return this process's peak resident memory in KiB.
+
+    VmHWM from /proc where there is one: ru_maxrss survives exec, so a child started by
+    this script would otherwise inherit the parent's peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
 def measure_memory(root: Path) -> dict:
-    """In a fresh process: RSS growth of one load, then tracemalloc's peak for another."""
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """In a fresh process: peak RSS growth of one load, then tracemalloc's figures for another."""
+    before = peak_rss_kib()
     catalog = load_catalog(root)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before  # KiB on Linux
+    rss = peak_rss_kib() - before
     del catalog
     gc.collect()
     tracemalloc.start()
     catalog = load_catalog(root)
-    _, peak = tracemalloc.get_traced_memory()
+    kept, peak = tracemalloc.get_traced_memory()  # kept: what the catalog holds afterwards
     tracemalloc.stop()
-    return {"rss_mb": rss / 1024, "tracemalloc_mb": peak / 2**20, "lessons": len(catalog.lessons)}
+    assert len(catalog.lessons) > 0
+    return {"rss_mib": rss / 1024, "tracemalloc_mib": peak / 2**20, "kept_mib": kept / 2**20}
 
 
 def main() -> None:
+    """Generate the course, time both readers, measure memory in a child, print a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", type=int, default=50)
     parser.add_argument("--lessons", type=int, default=20, help="lessons per module")
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--memory-of", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_of:
@@ -194,34 +210,38 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         size = generate(root, args.modules, args.lessons)
-        load_catalog(root)  # warm up: imports, regex compilation, disk cache
-        load, base = [], []
-        for _ in range(args.runs):  # interleaved, so a busy moment hits both alike
-            load += timed(load_catalog, root, 1)
-            base += timed(baseline, root, 1)
         child = subprocess.run(
             [sys.executable, __file__, "--memory-of", str(root)],
             check=True, capture_output=True, text=True,
         )
         memory = json.loads(child.stdout)
+        load_catalog(root)  # warm up: imports, compiled patterns, the disk cache
+        load, base = [], []
+        for _ in range(args.runs):  # interleaved, so a busy moment slows both alike
+            load.append(timed(load_catalog, root))
+            base.append(timed(baseline, root))
     report(args, size, load, base, memory)
 
 
 def report(args, size: int, load: list[float], base: list[float], memory: dict) -> None:
+    """Print the results as a small table."""
     count = args.modules * args.lessons
-    print(f"Content load: {count:,} lessons in {args.modules} modules, {count:,} quizzes "
+    print(f"Content load: {count:,} lessons in {args.modules} modules and {count:,} quizzes "
           f"of 4 questions, {size / 2**20:.1f} MiB of files; {args.runs} runs "
           f"(Python {sys.version.split()[0]}, libyaml {yaml.__with_libyaml__})")
     print(f"{'':34}{'best':>9}{'median':>9}")
     print(f"{'load_catalog':34}{min(load):8.2f}s{statistics.median(load):8.2f}s")
     print(f"{'baseline: safe_load + markdown':34}{min(base):8.2f}s{statistics.median(base):8.2f}s")
-    print(f"{'ratio load / baseline':34}{min(load) / min(base):8.2f}x")
-    print(f"{'peak memory (tracemalloc)':34}{memory['tracemalloc_mb']:7.1f} MiB")
-    print(f"{'RSS growth of one load':34}{memory['rss_mb']:7.1f} MiB")
+    print(f"{'load_catalog / baseline':34}{min(load) / min(base):8.2f}x")
+    print(f"{'peak memory (tracemalloc)':34}{memory['tracemalloc_mib']:7.1f} MiB")
+    print(f"{'kept by the catalog (tracemalloc)':34}{memory['kept_mib']:7.1f} MiB")
+    print(f"{'peak RSS growth of one load':34}{memory['rss_mib']:7.1f} MiB")
     scale = 1000 / count
-    ok = min(load) * scale < TARGET_SECONDS and memory["tracemalloc_mb"] * scale < TARGET_MB
-    print(f"target for 1,000 lessons: under {TARGET_SECONDS:g} s and {TARGET_MB:g} MB: "
-          + ("met" if ok else "MISSED"))
+    seconds_ok = min(load) * scale < TARGET_SECONDS
+    memory_ok = max(memory["tracemalloc_mib"], memory["rss_mib"]) * scale < TARGET_MB
+    print(f"target for 1,000 lessons: under {TARGET_SECONDS:g} s "
+          f"({'met' if seconds_ok else 'MISSED'}) and {TARGET_MB:g} MB "
+          f"({'met' if memory_ok else 'MISSED'})")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from flask import abort
 from sqlalchemy import Select, func, select
 
 from course.extensions import db
-from course.models import Cohort, Membership, Role, User
+from course.models import Cohort, Invitation, Membership, Role, User
 
 
 def cohorts_query(user: User) -> Select:
@@ -47,3 +47,148 @@ def leader_counts(cohort_ids: list[int]) -> dict[int, int]:
         .group_by(Membership.cohort_id)
     )
     return dict(rows.all())
+
+
+def scoped_cohort_ids(user: User) -> Select:
+    """The ids of the cohorts a user may manage, as a subquery to filter by."""
+    return cohorts_query(user).with_only_columns(Cohort.id)
+
+
+def leader_memberships_query(user: User, cohort_ids: list[int]) -> Select:
+    """(cohort_id, user_id) of each leader in the given cohorts that the user may manage."""
+    return select(Membership.cohort_id, Membership.user_id).where(
+        Membership.cohort_id.in_(cohort_ids),
+        Membership.cohort_id.in_(scoped_cohort_ids(user)),
+        Membership.role == Role.LEADER,
+    )
+
+
+def cohort_leaders(user: User, cohort: Cohort) -> list[tuple[User, Membership]]:
+    """The leaders of a cohort with their memberships, by name; empty outside the scope."""
+    rows = db.session.execute(
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.cohort_id == cohort.id,
+            Membership.cohort_id.in_(scoped_cohort_ids(user)),
+            Membership.role == Role.LEADER,
+        )
+        .order_by(func.lower(User.name), User.id)
+    )
+    return [(found, membership) for found, membership in rows.all()]
+
+
+def get_cohort_leader_or_404(user: User, cohort: Cohort, leader_id: int) -> User:
+    """Load a leader of this cohort, which the user must manage; anyone else is 404."""
+    leader = db.session.scalar(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            User.id == leader_id,
+            Membership.cohort_id == cohort.id,
+            Membership.cohort_id.in_(scoped_cohort_ids(user)),
+            Membership.role == Role.LEADER,
+        )
+    )
+    if leader is None:
+        abort(404)
+    return leader
+
+
+def cohort_member_emails(user: User, cohort: Cohort, emails: list[str]) -> set[str]:
+    """Which of these addresses already belong to someone in the cohort (any role)."""
+    if not emails:
+        return set()
+    return set(
+        db.session.scalars(
+            select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                User.email.in_(emails),
+                Membership.cohort_id == cohort.id,
+                Membership.cohort_id.in_(scoped_cohort_ids(user)),
+            )
+        )
+    )
+
+
+def invitations_for(user: User, cohort: Cohort) -> list[Invitation]:
+    """A cohort's invitations, newest first; empty outside the user's scope."""
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.cohort_id == cohort.id,
+                Invitation.cohort_id.in_(scoped_cohort_ids(user)),
+            )
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        )
+    )
+
+
+def get_invitation_or_404(user: User, cohort: Cohort, invitation_id: int) -> Invitation:
+    """Load an invitation of this cohort, which the user must manage; otherwise 404."""
+    invitation = db.session.scalar(
+        select(Invitation).where(
+            Invitation.id == invitation_id,
+            Invitation.cohort_id == cohort.id,
+            Invitation.cohort_id.in_(scoped_cohort_ids(user)),
+        )
+    )
+    if invitation is None:
+        abort(404)
+    return invitation
+
+
+def cohort_facilitators(user: User, cohort_ids: list[int]) -> dict[int, list[User]]:
+    """The facilitators of each cohort in the user's scope, by name, in one query."""
+    if not cohort_ids:
+        return {}
+    rows = db.session.execute(
+        select(Membership.cohort_id, User)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.cohort_id.in_(cohort_ids),
+            Membership.cohort_id.in_(scoped_cohort_ids(user)),
+            Membership.role == Role.FACILITATOR,
+        )
+        .order_by(func.lower(User.name), User.id)
+    )
+    found: dict[int, list[User]] = {}
+    for cohort_id, facilitator in rows.all():
+        found.setdefault(cohort_id, []).append(facilitator)
+    return found
+
+
+def get_cohort_facilitator_or_404(user: User, cohort: Cohort, facilitator_id: int) -> Membership:
+    """Load a facilitator's membership of a cohort; only admins reach any, others get 404."""
+    membership = None
+    if user.is_admin:
+        membership = db.session.scalar(
+            select(Membership).where(
+                Membership.user_id == facilitator_id,
+                Membership.cohort_id == cohort.id,
+                Membership.role == Role.FACILITATOR,
+            )
+        )
+    if membership is None:
+        abort(404)
+    return membership
+
+
+def assignable_facilitators(user: User, cohort: Cohort) -> list[User]:
+    """Active facilitators and admins not yet running the cohort; only admins may assign."""
+    if not user.is_admin:
+        return []
+    running = select(Membership.user_id).where(Membership.cohort_id == cohort.id)
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.role.in_([Role.FACILITATOR, Role.ADMIN]),
+                User.active.is_(True),
+                User.id.not_in(running),
+            )
+            .order_by(func.lower(User.name), User.id)
+        )
+    )

@@ -18,7 +18,31 @@ from course.models import Role
 
 PASSWORD = "a calm walk by the river"
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
-PG_URL = os.environ.get("COURSE_TEST_DATABASE_URL")
+BASE_PG_URL = os.environ.get("COURSE_TEST_DATABASE_URL")
+# Each test run gets its own PostgreSQL database, so parallel runs never meet.
+PG_URL = None
+if BASE_PG_URL:
+    from sqlalchemy.engine import make_url
+
+    PG_URL = make_url(BASE_PG_URL).set(database=f"clearing_test_{os.getpid()}").render_as_string(
+        hide_password=False
+    )
+
+
+def _admin_sql(statement: str) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(BASE_PG_URL).set(drivername="postgresql")
+    with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def pytest_sessionstart(session):
+    if PG_URL:
+        name = PG_URL.rsplit("/", 1)[1]
+        _admin_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        _admin_sql(f'CREATE DATABASE "{name}"')
 
 
 def pytest_report_header(config):
@@ -26,7 +50,9 @@ def pytest_report_header(config):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Under CI=true a skipped test (browser or PostgreSQL) fails the run."""
+    """Drop the run's database; under CI=true a skipped test fails the run."""
+    if PG_URL:
+        _admin_sql(f'DROP DATABASE IF EXISTS "{PG_URL.rsplit("/", 1)[1]}" WITH (FORCE)')
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if os.environ.get("CI") == "true" and skipped and exitstatus == 0:

@@ -10,8 +10,6 @@ Tests compare both on real lessons.
 
 from __future__ import annotations
 
-import re
-
 import markdown
 from markdown import util
 from markdown.treeprocessors import InlineProcessor
@@ -32,10 +30,9 @@ TRIGGERS = {
     "em_strong2": ("*", "_"),
     "not_strong": ("*", "_"),
 }
-_SEARCHES = {
-    name: re.compile("|".join(map(re.escape, triggers))).search
-    for name, triggers in TRIGGERS.items()
-}
+# Two needles per pattern (the same one twice when there is one): `in` is far cheaper
+# than a regular expression, and this check runs for every pattern on every paragraph.
+_NEEDLES = {name: (triggers[0], triggers[-1]) for name, triggers in TRIGGERS.items()}
 _PRIVATE = ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")
 INLINE_PRIORITY = 20  # where Python-Markdown registers its own "inline" treeprocessor
 
@@ -46,7 +43,7 @@ class SkippingInlineProcessor(InlineProcessor):
     def run(self, tree, ancestors=None):
         """Work out each pattern's triggers, in the registry's order, then run as usual."""
         by_id = {
-            id(self.inlinePatterns[name]): _SEARCHES[name]
+            id(self.inlinePatterns[name]): _NEEDLES[name]
             for name in TRIGGERS
             if name in self.inlinePatterns
         }
@@ -61,8 +58,8 @@ class SkippingInlineProcessor(InlineProcessor):
         start = 0
         ordered = self._ordered
         while patternIndex < len(ordered):
-            pattern, search = ordered[patternIndex]
-            if search is not None and search(data) is None:
+            pattern, needles = ordered[patternIndex]
+            if needles is not None and needles[0] not in data and needles[1] not in data:
                 patternIndex, start = patternIndex + 1, 0
                 continue
             data, matched, start = self._InlineProcessor__applyPattern(

@@ -123,25 +123,26 @@ class _Converter:
         merges = any(key.tag == _MERGE_TAG for key, _ in node.value)
         if merges:
             self.loader.flatten_mapping(node)
+        offset = self.offset
         result = LineDict()
-        result.line = node.start_mark.line + self.offset
-        result.key_lines, result.raw = {}, {}
+        result.line = node.start_mark.line + offset
+        result.key_lines = key_lines = {}
+        result.raw = raw = {}
         for key_node, value_node in node.value:
-            line = key_node.start_mark.line + self.offset
-            if not isinstance(key_node, ScalarNode):
+            line = key_node.start_mark.line + offset
+            if type(key_node) is not ScalarNode:
                 raise YamlProblem(line, "malformed YAML: a key must be a plain value")
             key = key_node.value if key_node.tag == _STR_TAG else self.convert(key_node)
             # Merged keys may be overridden on purpose; anywhere else a repeat is a mistake.
-            if key in result and not merges:
-                first = result.key_lines[key]
+            if key in key_lines and not merges:
+                first = key_lines[key]
                 self.problems.append((line, f"duplicate key '{key}' (first on line {first})"))
             if type(value_node) is ScalarNode:
-                result.raw[key] = value_node.value
-                is_str = value_node.tag == _STR_TAG
-                result[key] = value_node.value if is_str else self.convert(value_node)
+                raw[key] = value = value_node.value
+                result[key] = value if value_node.tag == _STR_TAG else self.convert(value_node)
             else:
                 result[key] = self.convert(value_node)
-            result.key_lines[key] = line
+            key_lines[key] = line
         return result
 
 

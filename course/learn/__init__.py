@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("learn", __name__)
 
-from course.learn import routes  # noqa: E402,F401
+from course.learn import (  # noqa: E402,F401
+    actions,
+    assessment,
+    journal,
+    models,  # noqa: E402,F401  (tables known to create_all and Alembic)
+    mydata,
+    routes,
+)

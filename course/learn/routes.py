@@ -1,9 +1,23 @@
-"""Leader views."""
+"""Leader views: the course map, a lesson page and the certificate."""
 
-from flask import abort, current_app, render_template
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
 
 from course.access import roles_required
+from course.extensions import db
 from course.learn import bp
+from course.learn.assessment import assessment_status, needs_before_assessment
+from course.learn.attempts import attempt_feedback, quiz_summary
+from course.learn.experiments import entries_for_lesson
+from course.learn.models import LessonProgress, QuizAttempt
+from course.learn.owned import get_mine_or_404
+from course.learn.progress import course_progress
+from course.learn.reflecting import reflections_for_lesson
 from course.models import Role
 
 # Facilitators and admins may read the course too (to know what leaders see).
@@ -15,19 +29,77 @@ def catalog():
     return current_app.extensions["catalog"]
 
 
+def lesson_or_404(lesson_id: str):
+    """A lesson of the catalog, or 404."""
+    found = catalog().lessons.get(lesson_id)
+    if found is None:
+        abort(404)
+    return found
+
+
 @bp.get("/course")
 @any_signed_in
 def home():
-    """The course map: modules and their lessons."""
-    return render_template("learn/home.html", catalog=catalog())
+    """The course map with the leader's progress; first sign-in offers the self-assessment."""
+    if current_user.is_leader and catalog().self_assessment and needs_before_assessment(
+        current_user.id
+    ):
+        return redirect(url_for("learn.assessment", stage="before"))
+    progress = course_progress(current_user.id, catalog())
+    return render_template(
+        "learn/home.html", catalog=catalog(), progress=progress,
+        assessment=assessment_status(current_user.id),
+    )
+
+
+def render_lesson(lesson, *, status=200, quiz_errors=None, quiz_values=None, attempt=None,
+                  reflection_errors=None, reflection_texts=None, entry_error=None,
+                  entry_values=None):
+    """Render a lesson page with the leader's own work on it (and any form being corrected)."""
+    quiz = catalog().quizzes.get(lesson.quiz_id) if lesson.quiz_id else None
+    user_id = current_user.id
+    context = dict(
+        lesson=lesson, quiz=quiz, catalog=catalog(),
+        module=catalog().module(lesson.module_id),
+        reflections=reflections_for_lesson(user_id, lesson.id),
+        entries=entries_for_lesson(user_id, lesson.id),
+        summary=quiz_summary(user_id, quiz.id) if quiz else None,
+        state=course_progress(user_id, catalog()).state(lesson.id),
+        attempt=attempt,
+        attempt_feedback=attempt_feedback(quiz, attempt) if attempt and quiz else [],
+        quiz_errors=quiz_errors or {}, quiz_values=quiz_values or {},
+        reflection_errors=reflection_errors or {}, reflection_texts=reflection_texts or {},
+        entry_error=entry_error, entry_values=entry_values or {},
+        # One key per rendered form: a double submit of the same form saves once.
+        form_key=secrets.token_hex(16),
+    )
+    return render_template("learn/lesson.html", **context), status
 
 
 @bp.get("/lessons/<lesson_id>")
 @any_signed_in
 def lesson(lesson_id: str):
-    """One lesson: the reading, prompts, experiment and quiz."""
-    found = catalog().lessons.get(lesson_id)
-    if found is None:
-        abort(404)
-    quiz = catalog().quizzes.get(found.quiz_id) if found.quiz_id else None
-    return render_template("learn/lesson.html", lesson=found, quiz=quiz, catalog=catalog())
+    """One lesson: the reading, reflections, the experiment log and the quiz."""
+    found = lesson_or_404(lesson_id)
+    attempt = None
+    if request.args.get("attempt", "").isdigit():
+        attempt = get_mine_or_404(QuizAttempt, current_user.id, int(request.args["attempt"]))
+        if attempt.lesson_id != found.id:
+            abort(404)
+    return render_lesson(found, attempt=attempt)
+
+
+@bp.get("/certificate")
+@any_signed_in
+def certificate():
+    """A printable certificate, once every lesson is done."""
+    progress = course_progress(current_user.id, catalog())
+    if not progress.complete:
+        return render_template("learn/certificate_pending.html", progress=progress), 403
+    finished = db.session.scalar(
+        select(func.max(LessonProgress.completed_at)).where(
+            LessonProgress.user_id == current_user.id
+        )
+    )
+    return render_template("learn/certificate.html", progress=progress, finished=finished,
+                           catalog=catalog())

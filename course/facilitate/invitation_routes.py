@@ -1,0 +1,103 @@
+"""Facilitator views of invitations: shareable links, revoking, and inviting by email."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from course.access import facilitator_required
+from course.accounts import AccountError
+from course.cohorts import invitation_url, revoke_invitation
+from course.extensions import db
+from course.facilitate import bp
+from course.facilitate.forms import EmailInviteForm, InvitationLinkForm
+from course.facilitate.inviting import invite_by_email
+from course.facilitate.management import create_invitation_link
+from course.facilitate.pages import put_error, render_cohort
+from course.scoping import get_cohort_or_404, get_invitation_or_404
+
+
+@bp.post("/cohorts/<int:cohort_id>/invitations")
+@facilitator_required
+def create_link(cohort_id: int):
+    """Create a shareable link and show its address, this once (only its hash is kept)."""
+    cohort = get_cohort_or_404(current_user, cohort_id)
+    form = InvitationLinkForm()
+    if form.validate_on_submit():
+        try:
+            invitation, token = create_invitation_link(
+                cohort, current_user, expires_on=form.expires_on.data,
+                max_uses=form.max_uses.data,
+            )
+        except AccountError as error:
+            db.session.rollback()
+            put_error(form, error, "expires_on")
+        else:
+            db.session.commit()
+            return render_template("facilitate/invitation_created.html", cohort=cohort,
+                                   invitation=invitation, url=invitation_url(token))
+    return render_cohort(cohort, link_form=form, status=422)
+
+
+@bp.post("/cohorts/<int:cohort_id>/invitations/<int:invitation_id>/revoke")
+@facilitator_required
+def revoke_link(cohort_id: int, invitation_id: int):
+    """Withdraw an invitation; it stops working at once."""
+    cohort = get_cohort_or_404(current_user, cohort_id)
+    invitation = get_invitation_or_404(current_user, cohort, invitation_id)
+    revoke_invitation(invitation)  # CSRF was checked globally; revoking twice is harmless
+    db.session.commit()
+    flash("The invitation was revoked: it no longer works.", "success")
+    return redirect(url_for("facilitate.cohort", cohort_id=cohort.id, _anchor="invitations"))
+
+
+@bp.post("/cohorts/<int:cohort_id>/invitations/email")
+@facilitator_required
+def invite_emails(cohort_id: int):
+    """Email each pasted address its own link; keep what could not be used in the box."""
+    cohort = get_cohort_or_404(current_user, cohort_id)
+    form = EmailInviteForm()
+    if form.validate_on_submit():
+        try:
+            report = invite_by_email(current_user, cohort, form.emails.data)
+        except AccountError as error:
+            db.session.rollback()
+            put_error(form, error, "emails")
+        else:
+            db.session.commit()
+            lines = report_messages(report)
+            if not report.leftover:
+                for n, line in enumerate(lines):
+                    flash(line, "info" if n else "success")
+                return redirect(url_for("facilitate.cohort", cohort_id=cohort.id,
+                                        _anchor="invite-emails"))
+            form = EmailInviteForm(formdata=None, data={"emails": "\n".join(report.leftover)})
+            form.emails.errors = list(leftover_errors(report))
+            return render_cohort(cohort, email_form=form, report=lines, status=422)
+    return render_cohort(cohort, email_form=form, status=422)
+
+
+def report_messages(report) -> list[str]:
+    """One line per outcome, for the page after sending."""
+    lines = [f"Invitations sent to {_count(len(report.sent), 'address', 'addresses')}."]
+    if report.members:
+        lines.append("Already in this cohort, so not invited again: "
+                     + ", ".join(report.members) + ".")
+    if report.duplicates:
+        lines.append(f"{_count(report.duplicates, 'repeated entry', 'repeated entries')} "
+                     "left out: each address is invited once.")
+    return lines
+
+
+def leftover_errors(report):
+    """What to say about the entries left in the box."""
+    if report.invalid:
+        yield "Not valid email addresses, so nobody was invited: " + ", ".join(
+            report.invalid) + ". Correct them here and send again."
+    if report.failed:
+        yield "The email could not be sent to: " + ", ".join(report.failed) + \
+            ". Try these again later."
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"

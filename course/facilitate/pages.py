@@ -1,0 +1,90 @@
+"""The two pages most actions land back on: the facilitator home and a cohort's page."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_login import current_user
+
+from course.accounts import AccountError
+from course.facilitate.forms import (
+    AssignFacilitatorForm,
+    CohortNameForm,
+    EmailInviteForm,
+    InvitationLinkForm,
+)
+from course.facilitate.management import invitation_status
+from course.facilitate.overview import CohortSummary, summarise_cohorts
+from course.models import Cohort, utcnow
+from course.scoping import (
+    assignable_facilitators,
+    cohort_facilitators,
+    cohort_leaders,
+    cohorts_for,
+    invitations_for,
+)
+
+
+def lesson_ids() -> list[str]:
+    """The ids of the lessons in the catalog loaded at start-up."""
+    return list(current_app.extensions["catalog"].lessons)
+
+
+def render_home(create_form: CohortNameForm | None = None, status: int = 200):
+    """The viewer's cohorts with their numbers; archived ones apart."""
+    cohorts = cohorts_for(current_user, include_archived=True)
+    ids = [cohort.id for cohort in cohorts]
+    return render_template(
+        "facilitate/cohorts.html",
+        current=[cohort for cohort in cohorts if cohort.archived_at is None],
+        archived=[cohort for cohort in cohorts if cohort.archived_at is not None],
+        summaries=summarise_cohorts(current_user, ids, lesson_ids(), utcnow()),
+        facilitators=cohort_facilitators(current_user, ids),
+        empty=CohortSummary(),
+        form=create_form or CohortNameForm(formdata=None),
+    ), status
+
+
+def assign_form(cohort: Cohort, **kwargs) -> AssignFacilitatorForm:
+    """The admin's 'add a facilitator' form, its choices from the scoped candidates."""
+    form = AssignFacilitatorForm(**kwargs)
+    form.facilitator.choices = [
+        (user.id, f"{user.name} ({user.email})")
+        for user in assignable_facilitators(current_user, cohort)
+    ]
+    return form
+
+
+def render_cohort(cohort: Cohort, *, status: int = 200, report=None, **forms):
+    """A cohort's page; a form passed in (with its errors) replaces the blank one."""
+    now = utcnow()
+    blank = {
+        "rename_form": lambda: CohortNameForm(formdata=None, data={"name": cohort.name}),
+        "link_form": lambda: InvitationLinkForm(formdata=None),
+        "email_form": lambda: EmailInviteForm(formdata=None),
+        "assign_form": lambda: assign_form(cohort, formdata=None),
+    }
+    for name, make in blank.items():
+        if forms.get(name) is None:
+            forms[name] = make()
+    invitations = [
+        (invitation, invitation_status(invitation, now))
+        for invitation in invitations_for(current_user, cohort)
+    ]
+    summary = summarise_cohorts(current_user, [cohort.id], lesson_ids(), now)
+    return render_template(
+        "facilitate/cohort.html",
+        cohort=cohort,
+        summary=summary.get(cohort.id, CohortSummary()),
+        links=[item for item in invitations if item[0].max_uses > 1],
+        single_use=[item for item in invitations if item[0].max_uses == 1],
+        leaders=cohort_leaders(current_user, cohort),
+        facilitators=cohort_facilitators(current_user, [cohort.id]).get(cohort.id, []),
+        report=report,
+        now=now,
+        **forms,
+    ), status
+
+
+def put_error(form, error: AccountError, default: str) -> None:
+    """Show a service's error on the field it names (or a default field)."""
+    getattr(form, error.field if error.field in form else default).errors.append(str(error))

@@ -1,0 +1,237 @@
+"""What a leader does on a lesson page: reflect, share, take the quiz, log, complete."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy.exc import IntegrityError
+from wtforms.validators import ValidationError
+
+from course.access import leader_required
+from course.accounts import authenticate
+from course.extensions import csrf, db, limiter
+from course.learn import bp
+from course.learn.attempts import QuizIncomplete, field_name, submit_quiz
+from course.learn.experiments import ExperimentError, add_entry, parse_measures
+from course.learn.models import ExperimentEntry, Reflection
+from course.learn.owned import get_mine_or_404
+from course.learn.progress import CompletionError, complete_lesson, reopen_lesson
+from course.learn.reflecting import (
+    ReflectionError,
+    check_prompt,
+    save_draft,
+    save_reflection,
+    set_shared,
+)
+from course.learn.routes import catalog, lesson_or_404, render_lesson
+from course.sessions import start_session
+
+
+def _lesson_anchor(lesson_id: str, anchor: str) -> str:
+    return url_for("learn.lesson", lesson_id=lesson_id, _anchor=anchor)
+
+
+def _csrf_ok() -> bool:
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except (ValidationError, CSRFError):
+        return False
+    return True
+
+
+@bp.post("/lessons/<lesson_id>/reflections/<prompt_id>")
+@csrf.exempt  # checked below, so an expired form re-shows the text instead of a bare 400
+def save_reflection_view(lesson_id: str, prompt_id: str):
+    """Save a reflection; an expired session or form keeps the text on screen."""
+    lesson = lesson_or_404(lesson_id)
+    text = request.form.get("text", "")
+    try:
+        check_prompt(lesson, prompt_id)
+    except ReflectionError:
+        abort(404)
+    if not current_user.is_authenticated or not _csrf_ok():
+        signed_in = current_user.is_authenticated
+        return render_template(
+            "learn/reflection_rescue.html", lesson=lesson, prompt_id=prompt_id, text=text,
+            signed_in=signed_in, prompt=_prompt(lesson, prompt_id),
+        ), (400 if signed_in else 401)
+    if not current_user.is_leader:
+        abort(403)
+    try:
+        save_reflection(current_user.id, lesson, prompt_id, text, request.form.get("form_key"))
+        db.session.commit()
+    except ReflectionError as error:
+        db.session.rollback()
+        return render_lesson(lesson, status=400, reflection_errors={prompt_id: str(error)},
+                             reflection_texts={prompt_id: text})
+    except IntegrityError:  # the same form raced in twice; the other one saved it
+        db.session.rollback()
+    flash("Reflection saved.", "success")
+    return redirect(_lesson_anchor(lesson.id, f"reflection-{prompt_id}"))
+
+
+def _prompt(lesson, prompt_id):
+    return next(prompt for prompt in lesson.reflections if prompt.id == prompt_id)
+
+
+@bp.post("/reflections/rescue")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def rescue_reflection():
+    """Sign in again from the rescue page; the text becomes the prompt's draft."""
+    lesson = lesson_or_404(request.form.get("lesson_id", ""))
+    prompt_id = request.form.get("prompt_id", "")
+    text = request.form.get("text", "")
+    try:
+        check_prompt(lesson, prompt_id)
+    except ReflectionError:
+        abort(404)
+    if not current_user.is_authenticated:
+        user = authenticate(request.form.get("email", ""), request.form.get("password", ""))
+        if user is None:
+            return render_template(
+                "learn/reflection_rescue.html", lesson=lesson, prompt_id=prompt_id, text=text,
+                signed_in=False, prompt=_prompt(lesson, prompt_id),
+                login_error="That email and password do not match an active account.",
+            ), 401
+        start_session(user)
+    if not current_user.is_leader:
+        abort(403)
+    try:
+        save_draft(current_user.id, lesson, prompt_id, text)
+    except ReflectionError as error:
+        db.session.commit()  # keep the new session
+        return render_lesson(lesson, status=400, reflection_errors={prompt_id: str(error)},
+                             reflection_texts={prompt_id: text})
+    db.session.commit()
+    flash("Your text is kept as a draft. Read it through and press Save.", "success")
+    return redirect(_lesson_anchor(lesson.id, f"reflection-{prompt_id}"))
+
+
+@bp.post("/lessons/<lesson_id>/reflections/<prompt_id>/draft")
+@leader_required
+def autosave_reflection(lesson_id: str, prompt_id: str):
+    """Autosave while typing (JavaScript); answers JSON."""
+    lesson = lesson_or_404(lesson_id)
+    try:
+        row = save_draft(current_user.id, lesson, prompt_id, request.form.get("text", ""))
+    except ReflectionError as error:
+        db.session.rollback()
+        return jsonify(status="error", message=str(error)), 400
+    db.session.commit()
+    return jsonify(status="saved", saved_at=row.updated_at.isoformat(), reflection_id=row.id)
+
+
+@bp.post("/reflections/<int:reflection_id>/share")
+@leader_required
+def share_reflection(reflection_id: int):
+    """Share with the facilitator, or stop sharing (takes effect at once)."""
+    reflection = get_mine_or_404(Reflection, current_user.id, reflection_id)
+    shared = request.form.get("shared") == "1"
+    set_shared(reflection, shared)
+    db.session.commit()
+    flash("Shared with your facilitator." if shared else "This reflection is private again.",
+          "success")
+    return redirect(_lesson_anchor(reflection.lesson_id, f"reflection-{reflection.prompt_id}"))
+
+
+@bp.post("/lessons/<lesson_id>/quiz")
+@leader_required
+def submit_quiz_view(lesson_id: str):
+    """Grade a quiz attempt and show feedback on every option."""
+    lesson = lesson_or_404(lesson_id)
+    quiz = catalog().quizzes.get(lesson.quiz_id) if lesson.quiz_id else None
+    if quiz is None:
+        abort(404)
+    responses = {q.id: request.form.getlist(field_name(q.id)) for q in quiz.questions}
+    try:
+        attempt = submit_quiz(current_user.id, quiz, lesson.id, responses,
+                              request.form.get("form_key"))
+    except QuizIncomplete as error:
+        db.session.rollback()
+        return render_lesson(lesson, status=400, quiz_errors=error.errors,
+                             quiz_values=responses)
+    db.session.commit()
+    return redirect(url_for("learn.lesson", lesson_id=lesson.id, attempt=attempt.id,
+                            _anchor="quiz-heading"))
+
+
+@bp.post("/lessons/<lesson_id>/experiments")
+@leader_required
+def add_experiment(lesson_id: str):
+    """Log a 'try this' entry."""
+    lesson = lesson_or_404(lesson_id)
+    values = request.form.to_dict()
+    try:
+        done_on = _parse_date(values.get("done_on", ""))
+        raw_measures = {k[2:]: v for k, v in values.items() if k.startswith("m:")}
+        measures = parse_measures(lesson, raw_measures)
+        add_entry(current_user.id, lesson, done_on, values.get("text", ""), measures,
+                  values.get("form_key"))
+    except ExperimentError as error:
+        db.session.rollback()
+        return render_lesson(lesson, status=400, entry_error=str(error), entry_values=values)
+    db.session.commit()
+    flash("Experiment logged.", "success")
+    return redirect(_lesson_anchor(lesson.id, "try-heading"))
+
+
+def _parse_date(raw: str) -> date:
+    if not raw.strip():
+        return date.today()
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise ExperimentError("Give the date as day, month and year.") from exc
+
+
+@bp.post("/lessons/<lesson_id>/complete")
+@leader_required
+def complete(lesson_id: str):
+    """Mark a lesson done (or not done again)."""
+    lesson = lesson_or_404(lesson_id)
+    if request.form.get("done") == "0":
+        reopen_lesson(current_user.id, lesson.id)
+        db.session.commit()
+        flash("Marked as not done yet.", "info")
+        return redirect(_lesson_anchor(lesson.id, "complete"))
+    try:
+        complete_lesson(current_user.id, lesson)
+    except CompletionError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(_lesson_anchor(lesson.id, "reflect-heading"))
+    db.session.commit()
+    following = catalog().next_lesson(lesson.id)
+    flash(f"“{lesson.title}” is done.", "success")
+    if following:
+        return redirect(url_for("learn.lesson", lesson_id=following.id))
+    return redirect(url_for("learn.home"))
+
+
+@bp.post("/reflections/<int:reflection_id>/delete")
+@leader_required
+def delete_reflection(reflection_id: int):
+    """Delete a reflection and its saved versions."""
+    reflection = get_mine_or_404(Reflection, current_user.id, reflection_id)
+    lesson_id, prompt_id = reflection.lesson_id, reflection.prompt_id
+    db.session.delete(reflection)
+    db.session.commit()
+    flash("Reflection deleted.", "info")
+    return redirect(_lesson_anchor(lesson_id, f"reflection-{prompt_id}"))
+
+
+@bp.post("/experiments/<int:entry_id>/delete")
+@leader_required
+def delete_experiment(entry_id: int):
+    """Delete one 'try this' log entry."""
+    entry = get_mine_or_404(ExperimentEntry, current_user.id, entry_id)
+    lesson_id = entry.lesson_id
+    db.session.delete(entry)
+    db.session.commit()
+    flash("Entry deleted.", "info")
+    return redirect(_lesson_anchor(lesson_id, "try-heading"))

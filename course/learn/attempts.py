@@ -1,0 +1,112 @@
+"""Quiz attempts: grade every question, store every attempt, report best and latest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from course.content import InvalidAnswer, Quiz
+from course.extensions import db
+from course.learn.models import QuizAttempt
+from course.learn.owned import mine
+from course.learn.progress import touch_lesson
+
+
+class QuizIncomplete(ValueError):
+    """Some answers are missing or invalid; errors maps question id to a message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("Some questions need an answer.")
+        self.errors = errors
+
+
+def field_name(question_id: str) -> str:
+    """The form field carrying a question's answer."""
+    return f"q-{question_id}"
+
+
+def grade_quiz(quiz: Quiz, responses: dict[str, list[str]]) -> tuple[dict, float | None]:
+    """Grade each question; return per-question results and the score over scored ones."""
+    results, errors = {}, {}
+    for question in quiz.questions:
+        try:
+            grade = question.grade(responses.get(question.id, []))
+        except InvalidAnswer as error:
+            errors[question.id] = str(error)
+            continue
+        results[question.id] = {
+            "response": responses.get(question.id, []),
+            "score": grade.score,
+            "correct": grade.correct,
+            "answer": grade.answer_summary,
+        }
+    if errors:
+        raise QuizIncomplete(errors)
+    scored = [r["score"] for r in results.values() if r["score"] is not None]
+    return results, (sum(scored) / len(scored) if scored else None)
+
+
+def submit_quiz(
+    user_id: int, quiz: Quiz, lesson_id: str | None, responses: dict[str, list[str]],
+    form_key: str | None,
+) -> QuizAttempt:
+    """Store a graded attempt; the same form_key twice stores one attempt."""
+    if form_key:
+        done = db.session.scalar(
+            mine(QuizAttempt, user_id).where(QuizAttempt.form_key == form_key)
+        )
+        if done is not None:
+            return done
+    results, score = grade_quiz(quiz, responses)
+    attempt = QuizAttempt(
+        user_id=user_id, quiz_id=quiz.id, lesson_id=lesson_id, score=score, answers=results,
+        form_key=form_key or None,
+    )
+    db.session.add(attempt)
+    if lesson_id:
+        touch_lesson(user_id, lesson_id)
+    db.session.flush()
+    return attempt
+
+
+@dataclass(frozen=True)
+class QuizSummary:
+    attempts: int
+    best: float | None
+    latest: QuizAttempt | None
+
+
+def quiz_summary(user_id: int, quiz_id: str) -> QuizSummary:
+    """How many attempts, the best score and the latest attempt."""
+    attempts = db.session.scalars(
+        mine(QuizAttempt, user_id)
+        .where(QuizAttempt.quiz_id == quiz_id)
+        .order_by(QuizAttempt.created_at.desc(), QuizAttempt.id.desc())
+    ).all()
+    scores = [a.score for a in attempts if a.score is not None]
+    return QuizSummary(len(attempts), max(scores) if scores else None,
+                       attempts[0] if attempts else None)
+
+
+def latest_attempts(user_id: int) -> dict[str, QuizAttempt]:
+    """The latest attempt of each quiz the user took."""
+    rows = db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.user_id == user_id).order_by(QuizAttempt.id)
+    )
+    return {row.quiz_id: row for row in rows}
+
+
+def attempt_feedback(quiz: Quiz, attempt: QuizAttempt) -> list[tuple]:
+    """Each question with its re-graded feedback (None if the question changed since)."""
+    shown = []
+    for question in quiz.questions:
+        stored = attempt.answers.get(question.id)
+        grade = None
+        if stored is not None:
+            try:
+                grade = question.grade(stored["response"])
+            except InvalidAnswer:
+                grade = None
+        shown.append((question, {"grade": grade, "answer": (stored or {}).get("answer", "—")}))
+    return shown

@@ -1,0 +1,68 @@
+"""The 'try this' log: several entries per lesson, with optional numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from course.content import Lesson
+from course.extensions import db
+from course.learn.models import ExperimentEntry
+from course.learn.owned import mine
+from course.learn.progress import touch_lesson
+
+MAX_ENTRY_LENGTH = 10_000
+
+
+class ExperimentError(ValueError):
+    """An entry cannot be saved as sent; the message says why (the text is kept)."""
+
+
+def parse_measures(lesson: Lesson, raw: dict[str, str]) -> dict[str, float]:
+    """Read the lesson's measures from the form: blank is allowed, words are not."""
+    measures = {}
+    for label in lesson.try_this.measures if lesson.try_this else ():
+        value = (raw.get(label) or "").strip().replace(",", "")
+        if not value:
+            continue
+        try:
+            number = float(value)
+        except ValueError as exc:
+            raise ExperimentError(f"“{label}” must be a number, such as 12.") from exc
+        if number != number or abs(number) > 1e12:  # NaN or absurd
+            raise ExperimentError(f"“{label}” must be an ordinary number.")
+        measures[label] = int(number) if number.is_integer() else number
+    return measures
+
+
+def add_entry(
+    user_id: int, lesson: Lesson, done_on: date, text: str, measures: dict[str, float],
+    form_key: str | None,
+) -> ExperimentEntry:
+    """Log what the leader did and noticed; the same form_key twice logs once."""
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        raise ExperimentError("Write what you did and what you noticed.")
+    if len(text) > MAX_ENTRY_LENGTH:
+        raise ExperimentError(f"Keep an entry under {MAX_ENTRY_LENGTH:,} characters.")
+    if done_on > date.today():
+        raise ExperimentError("The date cannot be in the future.")
+    if form_key:
+        done = db.session.scalar(mine(ExperimentEntry, user_id).where(
+            ExperimentEntry.form_key == form_key))
+        if done is not None:
+            return done
+    entry = ExperimentEntry(user_id=user_id, lesson_id=lesson.id, done_on=done_on, text=text,
+                            measures=measures, form_key=form_key or None)
+    db.session.add(entry)
+    touch_lesson(user_id, lesson.id)
+    db.session.flush()
+    return entry
+
+
+def entries_for_lesson(user_id: int, lesson_id: str) -> list[ExperimentEntry]:
+    """The user's entries for a lesson, newest first."""
+    return list(db.session.scalars(
+        mine(ExperimentEntry, user_id)
+        .where(ExperimentEntry.lesson_id == lesson_id)
+        .order_by(ExperimentEntry.done_on.desc(), ExperimentEntry.id.desc())
+    ))

@@ -1,0 +1,155 @@
+"""Everything the app holds about one person, as JSON and Markdown in a zip.
+
+Secrets are left out on purpose: no password hash, no session or link token hashes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from course.content import Catalog
+from course.extensions import db
+from course.learn.journal_service import build_journal, journal_markdown
+from course.learn.models import (
+    ExperimentEntry,
+    LessonProgress,
+    QuizAttempt,
+    Reflection,
+    SelfAssessment,
+)
+from course.learn.owned import mine
+from course.models import Cohort, Invitation, Membership, User, UserSession, utcnow
+
+DATA_FILE = "clearing-data.json"
+JOURNAL_FILE = "clearing-journal.md"
+
+
+def _when(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _lesson_title(catalog: Catalog, lesson_id: str | None) -> str | None:
+    lesson = catalog.lessons.get(lesson_id) if lesson_id else None
+    return lesson.title if lesson else None
+
+
+def _prompt_text(catalog: Catalog, lesson_id: str, prompt_id: str) -> str | None:
+    lesson = catalog.lessons.get(lesson_id)
+    found = [p.text for p in lesson.reflections if p.id == prompt_id] if lesson else []
+    return found[0] if found else None
+
+
+def _rows(model, user_id: int) -> list:
+    return list(db.session.scalars(mine(model, user_id).order_by(model.id)))
+
+
+def profile_data(user: User) -> dict:
+    """Who the person is and where they belong."""
+    memberships = db.session.execute(
+        select(Membership, Cohort.name)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .where(Membership.user_id == user.id)
+        .order_by(Membership.joined_at, Membership.id)
+    ).all()
+    invitations = db.session.execute(
+        select(Invitation, Cohort.name)
+        .join(Cohort, Cohort.id == Invitation.cohort_id)
+        .where(Invitation.created_by_id == user.id)
+        .order_by(Invitation.created_at)
+    ).all()
+    return {
+        "profile": {
+            "name": user.name, "email": user.email, "role": user.role.value,
+            "active": user.active, "created_at": _when(user.created_at),
+            "password_changed_at": _when(user.password_changed_at),
+        },
+        "memberships": [
+            {"cohort": name, "role": m.role.value, "joined_at": _when(m.joined_at)}
+            for m, name in memberships
+        ],
+        "invitations_created": [
+            {"cohort": name, "created_at": _when(i.created_at), "expires_at": _when(i.expires_at),
+             "max_uses": i.max_uses, "uses": i.uses, "revoked_at": _when(i.revoked_at)}
+            for i, name in invitations
+        ],
+        "active_sessions": active_sessions(user.id),
+    }
+
+
+def active_sessions(user_id: int) -> int:
+    """How many browsers are signed in to the account now."""
+    now, config = utcnow(), current_app.config
+    return db.session.scalar(
+        select(func.count(UserSession.id)).where(
+            UserSession.user_id == user_id,
+            UserSession.last_seen_at > now - config["SESSION_IDLE_TIMEOUT"],
+            UserSession.created_at > now - config["SESSION_ABSOLUTE_LIFETIME"],
+        )
+    )
+
+
+def learning_data(user_id: int, catalog: Catalog) -> dict:
+    """Progress, reflections with every version, attempts, experiments, self-assessments."""
+    return {
+        "lesson_progress": [
+            {"lesson_id": r.lesson_id, "lesson": _lesson_title(catalog, r.lesson_id),
+             "started_at": _when(r.started_at), "updated_at": _when(r.updated_at),
+             "completed_at": _when(r.completed_at)}
+            for r in _rows(LessonProgress, user_id)
+        ],
+        "reflections": [
+            {"lesson_id": r.lesson_id, "lesson": _lesson_title(catalog, r.lesson_id),
+             "prompt_id": r.prompt_id, "prompt": _prompt_text(catalog, r.lesson_id, r.prompt_id),
+             "text": r.text, "shared": r.shared, "shared_at": _when(r.shared_at),
+             "created_at": _when(r.created_at), "updated_at": _when(r.updated_at),
+             "saved_at": _when(r.saved_at),
+             "versions": [{"text": v.text, "created_at": _when(v.created_at)}
+                          for v in reversed(r.versions)]}
+            for r in _rows(Reflection, user_id)
+        ],
+        "quiz_attempts": [
+            {"quiz_id": a.quiz_id, "lesson_id": a.lesson_id,
+             "quiz": catalog.quizzes[a.quiz_id].title if a.quiz_id in catalog.quizzes else None,
+             "created_at": _when(a.created_at), "score": a.score, "answers": a.answers}
+            for a in _rows(QuizAttempt, user_id)
+        ],
+        "experiment_entries": [
+            {"lesson_id": e.lesson_id, "lesson": _lesson_title(catalog, e.lesson_id),
+             "done_on": _when(e.done_on), "text": e.text, "measures": e.measures,
+             "created_at": _when(e.created_at)}
+            for e in _rows(ExperimentEntry, user_id)
+        ],
+        "self_assessments": [
+            {"stage": s.stage, "levels": s.levels, "skipped": s.skipped,
+             "created_at": _when(s.created_at), "updated_at": _when(s.updated_at)}
+            for s in _rows(SelfAssessment, user_id)
+        ],
+    }
+
+
+def export_data(user: User, catalog: Catalog) -> dict:
+    """Everything held about the person, secrets excepted."""
+    return {
+        "exported_at": _when(utcnow()),
+        "about": "Everything Clearing holds about you. Passwords are stored only as "
+                 "one-way hashes and are not included.",
+        **profile_data(user),
+        **learning_data(user.id, catalog),
+    }
+
+
+def export_zip(user: User, catalog: Catalog, today: date) -> bytes:
+    """The zip: the data as JSON and the journal as Markdown."""
+    data = json.dumps(export_data(user, catalog), indent=2, ensure_ascii=False)
+    journal = journal_markdown(build_journal(user.id, catalog), user.name, today)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(DATA_FILE, data + "\n")
+        archive.writestr(JOURNAL_FILE, journal)
+    return buffer.getvalue()

@@ -1,0 +1,291 @@
+"""Self-assessment rules (before and after, answered or skipped) and the growth chart's data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
+
+from course.content import Catalog
+from course.content.open_questions import Scale
+from course.extensions import db
+from course.learn.models import SelfAssessment
+from course.learn.owned import mine
+from course.learn.progress import course_progress
+from course.models import utcnow
+
+BEFORE, AFTER = "before", "after"
+STAGES = (BEFORE, AFTER)
+DONE, SKIPPED = "done", "skipped"
+
+# Short names for the chart and table; the catalog only holds each dimension's question.
+DIMENSION_NAMES = {
+    "listening": "Listening",
+    "connecting": "Connecting",
+    "sharing-curating": "Sharing and curating",
+    "experimenting": "Experimenting",
+    "leading-change": "Leading change",
+    "managing-risk": "Managing risk",
+}
+_ONE_PARAGRAPH = re.compile(r"\A\s*<p>(?P<inner>(?:(?!</?p\b).)*)</p>\s*\Z", re.DOTALL)
+
+
+class InvalidLevels(ValueError):
+    """Some dimensions lack a valid level; `errors` maps each one to a message for the leader."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{key}: {message}" for key, message in errors.items()))
+        self.errors = errors
+
+
+def dimension_name(dimension: str) -> str:
+    """The short human name of a dimension id."""
+    return DIMENSION_NAMES.get(dimension, dimension.replace("-", " ").capitalize())
+
+
+def scale_questions(catalog: Catalog) -> tuple[Scale, ...]:
+    """The self-assessment's dimensions, in file order; empty when the course has none."""
+    quiz = catalog.self_assessment
+    return tuple(q for q in quiz.questions if isinstance(q, Scale)) if quiz else ()
+
+
+def legend_html(question: Scale) -> Markup:
+    """The question's sanitised prompt without its paragraph wrapper, to sit in a <legend>."""
+    match = _ONE_PARAGRAPH.match(question.prompt_html)
+    return Markup(match["inner"] if match else question.prompt_html)  # author HTML, sanitised
+
+
+def read_levels(questions: tuple[Scale, ...], form: Mapping[str, str]) -> dict[str, int]:
+    """The chosen level of every question; InvalidLevels names each one missing or out of range.
+
+    Keys that are not dimensions of the self-assessment are ignored.
+    """
+    levels: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for question in questions:
+        raw = (form.get(question.id) or "").strip()
+        choose = f"Choose a level from {question.minimum} to {question.maximum}."
+        if not raw:
+            errors[question.id] = f"This question has no answer yet. {choose}"
+        elif not (raw.isascii() and raw.isdecimal()) or int(raw) not in question.values:
+            errors[question.id] = f"That is not one of the levels. {choose}"
+        else:
+            levels[question.id] = int(raw)
+    if errors:
+        raise InvalidLevels(errors)
+    return levels
+
+
+def get_assessment(user_id: int, stage: str) -> SelfAssessment | None:
+    """The leader's row for one stage, answered or skipped, if there is one."""
+    return db.session.scalar(mine(SelfAssessment, user_id).where(SelfAssessment.stage == stage))
+
+
+def stage_status(row: SelfAssessment | None) -> str | None:
+    """None when never offered, "skipped", or "done" when answered."""
+    if row is None:
+        return None
+    return SKIPPED if row.skipped or not row.levels else DONE
+
+
+def assessment_status(user_id: int) -> dict[str, str | None]:
+    """{"before": ..., "after": ...}, each None, "skipped" or "done"."""
+    rows = {row.stage: row for row in db.session.scalars(mine(SelfAssessment, user_id))}
+    return {stage: stage_status(rows.get(stage)) for stage in STAGES}
+
+
+def needs_before_assessment(user_id: int) -> bool:
+    """True when the leader has neither answered nor skipped the "before" (and the course has one)."""
+    if not scale_questions(current_app.extensions["catalog"]):
+        return False
+    return get_assessment(user_id, BEFORE) is None
+
+
+def _row_for(user_id: int, stage: str) -> SelfAssessment:
+    row = get_assessment(user_id, stage)
+    if row is not None:
+        return row
+    row = SelfAssessment(user_id=user_id, stage=stage, levels={}, skipped=False)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:  # a double submit created it first; update that one
+        row = get_assessment(user_id, stage)
+    return row
+
+
+def save_assessment(user_id: int, stage: str, levels: dict[str, int]) -> SelfAssessment:
+    """Record (or replace) the leader's levels for a stage; one row per stage, never two."""
+    row = _row_for(user_id, stage)
+    row.levels = dict(levels)
+    row.skipped = False
+    row.updated_at = utcnow()
+    db.session.flush()
+    return row
+
+
+def skip_assessment(user_id: int, stage: str) -> SelfAssessment:
+    """Note that the leader chose "not now"; answers already given are kept, never wiped."""
+    row = _row_for(user_id, stage)
+    if stage_status(row) != DONE:
+        row.skipped = True
+        row.updated_at = utcnow()
+    db.session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class AssessmentPage:
+    """What the self-assessment form shows for one stage."""
+
+    stage: str
+    title: str
+    questions: tuple[Scale, ...]
+    chosen: dict[str, str]  # dimension -> the level as submitted, to pre-select
+    status: str | None
+    course_complete: bool
+
+    @property
+    def early(self) -> bool:
+        """The "after" opened before the course is finished (allowed, but said)."""
+        return self.stage == AFTER and not self.course_complete
+
+
+def assessment_page(user_id: int, stage: str, catalog: Catalog) -> AssessmentPage | None:
+    """The form for a stage with the leader's earlier answers; None when the course has none."""
+    questions = scale_questions(catalog)
+    if not questions:
+        return None
+    row = get_assessment(user_id, stage)
+    chosen = {key: str(value) for key, value in (row.levels if row else {}).items()}
+    complete = stage == AFTER and course_progress(user_id, catalog).complete
+    return AssessmentPage(
+        stage, catalog.self_assessment.title, questions, chosen, stage_status(row), complete
+    )
+
+
+def submitted_choices(questions: tuple[Scale, ...], form: Mapping[str, str]) -> dict[str, str]:
+    """What the leader picked, kept on the form when it comes back with errors."""
+    return {q.id: form[q.id] for q in questions if form.get(q.id)}
+
+
+@dataclass(frozen=True)
+class GrowthRow:
+    """One dimension's levels before and after (None where not answered)."""
+
+    dimension: str
+    name: str
+    before: int | None
+    after: int | None
+
+    @property
+    def change(self) -> int | None:
+        """After minus before, when both are known."""
+        return None if self.before is None or self.after is None else self.after - self.before
+
+    @property
+    def change_text(self) -> str:
+        """The change as a leader reads it: "+2", "−1" or "no change"."""
+        if self.change is None:
+            return "not yet known"
+        if self.change == 0:
+            return "no change"
+        return f"+{self.change}" if self.change > 0 else f"\u2212{-self.change}"
+
+
+# The chart is drawn in a 360-unit-wide viewBox, so its text stays legible on a phone.
+CHART_WIDTH, BAR_AREA, TOP, GROUP_LABEL, BAR_HEIGHT, BAR_GAP = 360, 250, 26, 22, 18, 4
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the chart, its geometry in viewBox units and the words beside it."""
+
+    stage: str
+    x: int
+    y: int
+    width: int
+    height: int
+    text: str
+    text_x: int
+    text_y: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Horizontal paired bars, one group per dimension: a hatched bar for before, solid for after."""
+
+    width: int
+    height: int
+    ticks: tuple[tuple[int, int], ...]  # (level, x)
+    labels: tuple[tuple[str, int], ...]  # (dimension name, baseline y)
+    bars: tuple[Bar, ...]
+    stages: tuple[str, ...]
+    maximum: int
+
+
+def growth_chart(rows: tuple[GrowthRow, ...], stages: tuple[str, ...], maximum: int) -> Chart:
+    """Lay out the bars for the stages that have answers; bar length is level / maximum."""
+    group = GROUP_LABEL + len(stages) * (BAR_HEIGHT + BAR_GAP) + 12
+    labels, bars = [], []
+    for index, row in enumerate(rows):
+        top = TOP + index * group
+        labels.append((row.name, top + 15))
+        for offset, stage in enumerate(stages):
+            level = getattr(row, stage)
+            y = top + GROUP_LABEL + offset * (BAR_HEIGHT + BAR_GAP)
+            known = level is not None
+            width = max(0, round(BAR_AREA * level / maximum)) if known else 0
+            text = f"{stage.capitalize()} {level}" if known else f"{stage.capitalize()}: not answered"
+            text_x = BAR_AREA + 8 if known else 4
+            bars.append(Bar(stage, 0, y, width, BAR_HEIGHT, text, text_x, y + 14))
+    ticks = tuple((level, round(BAR_AREA * level / maximum)) for level in range(1, maximum + 1))
+    return Chart(CHART_WIDTH, TOP + len(rows) * group, ticks, tuple(labels), tuple(bars),
+                 stages, maximum)
+
+
+@dataclass(frozen=True)
+class Growth:
+    """Everything the "My growth" page shows."""
+
+    status: dict[str, str | None]
+    rows: tuple[GrowthRow, ...]
+    stages: tuple[str, ...]  # the stages answered, in order
+    chart: Chart | None
+    course_complete: bool
+    available: bool  # the course has a self-assessment at all
+
+    @property
+    def offer_after(self) -> bool:
+        """The "after" is offered at the end of the course, or once the leader has opened it."""
+        return self.course_complete or self.status[AFTER] is not None
+
+
+def growth_report(user_id: int, catalog: Catalog) -> Growth:
+    """The leader's own before and after levels per dimension, with the chart laid out."""
+    questions = scale_questions(catalog)
+    rows_by_stage = {row.stage: row for row in db.session.scalars(mine(SelfAssessment, user_id))}
+    status = {stage: stage_status(rows_by_stage.get(stage)) for stage in STAGES}
+    stages = tuple(stage for stage in STAGES if status[stage] == DONE)
+    levels = {stage: rows_by_stage[stage].levels for stage in stages}
+    rows = tuple(
+        GrowthRow(
+            q.id, dimension_name(q.id),
+            *(_level(levels.get(stage, {}), q) for stage in STAGES),
+        )
+        for q in questions
+    )
+    maximum = max((q.maximum for q in questions), default=5)
+    chart = growth_chart(rows, stages, maximum) if stages and rows else None
+    complete = course_progress(user_id, catalog).complete
+    return Growth(status, rows, stages, chart, complete, bool(questions))
+
+
+def _level(levels: dict, question: Scale) -> int | None:
+    """A stored level, if it is still a valid answer to the question as it stands now."""
+    value = levels.get(question.id)
+    return value if isinstance(value, int) and value in question.values else None

@@ -1,0 +1,3 @@
+"""(being written)"""
+
+from course.learn import bp  # noqa: F401

@@ -1,0 +1,96 @@
+"""Reflections: drafts autosaved, explicit saves kept as versions, sharing per reflection."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from course.content import Lesson
+from course.extensions import db
+from course.learn.models import Reflection, ReflectionVersion
+from course.learn.owned import mine
+from course.learn.progress import touch_lesson
+from course.models import utcnow
+
+MAX_REFLECTION_LENGTH = 20_000
+
+
+class ReflectionError(ValueError):
+    """The reflection cannot be saved as sent; the message says why (the text is kept)."""
+
+
+def check_prompt(lesson: Lesson, prompt_id: str) -> None:
+    """Refuse a prompt id the lesson does not have."""
+    if prompt_id not in {prompt.id for prompt in lesson.reflections}:
+        raise ReflectionError("That reflection prompt is not part of this lesson.")
+
+
+def check_text(text: str) -> str:
+    """Normalise line endings and refuse text over the length limit."""
+    text = text.replace("\r\n", "\n")
+    if len(text) > MAX_REFLECTION_LENGTH:
+        raise ReflectionError(
+            f"This reflection is {len(text):,} characters long; the limit is "
+            f"{MAX_REFLECTION_LENGTH:,}. Shorten it, or split it across prompts."
+        )
+    return text
+
+
+def reflections_for_lesson(user_id: int, lesson_id: str) -> dict[str, Reflection]:
+    """The user's reflections on a lesson, by prompt id."""
+    rows = db.session.scalars(mine(Reflection, user_id).where(Reflection.lesson_id == lesson_id))
+    return {row.prompt_id: row for row in rows}
+
+
+def _reflection(user_id: int, lesson: Lesson, prompt_id: str) -> Reflection:
+    check_prompt(lesson, prompt_id)
+    row = db.session.scalar(
+        mine(Reflection, user_id).where(
+            Reflection.lesson_id == lesson.id, Reflection.prompt_id == prompt_id
+        )
+    )
+    if row is None:
+        row = Reflection(user_id=user_id, lesson_id=lesson.id, prompt_id=prompt_id, text="")
+        db.session.add(row)
+    return row
+
+
+def save_draft(user_id: int, lesson: Lesson, prompt_id: str, text: str) -> Reflection:
+    """Autosave: keep the latest text without making a version."""
+    text = check_text(text)
+    row = _reflection(user_id, lesson, prompt_id)
+    if row.text != text or row.id is None:
+        row.text = text
+        row.updated_at = utcnow()
+        touch_lesson(user_id, lesson.id)
+    db.session.flush()
+    return row
+
+
+def save_reflection(
+    user_id: int, lesson: Lesson, prompt_id: str, text: str, form_key: str | None
+) -> Reflection:
+    """Explicit save: the text becomes a kept version; the same form_key twice saves once."""
+    text = check_text(text)
+    if form_key:
+        done = db.session.scalar(
+            select(ReflectionVersion).where(ReflectionVersion.form_key == form_key)
+        )
+        if done is not None:
+            if done.reflection.user_id != user_id:
+                raise ReflectionError("That form was already used; reload the page.")
+            return done.reflection
+    row = _reflection(user_id, lesson, prompt_id)
+    now = utcnow()
+    row.text, row.updated_at, row.saved_at = text, now, now
+    db.session.flush()
+    # A twin request racing past the check above fails on the unique form_key instead
+    # (IntegrityError); the view treats that as the save it is.
+    db.session.add(ReflectionVersion(reflection_id=row.id, text=text, form_key=form_key or None))
+    touch_lesson(user_id, lesson.id)
+    return row
+
+
+def set_shared(reflection: Reflection, shared: bool) -> None:
+    """Share with the facilitator, or take it back at once."""
+    reflection.shared = shared
+    reflection.shared_at = utcnow() if shared else None

@@ -1,0 +1,242 @@
+"""The lesson page: reflections, sharing, autosave, quiz, experiments and completion."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from course.extensions import db
+from course.learn.models import (
+    ExperimentEntry,
+    LessonProgress,
+    QuizAttempt,
+    Reflection,
+    ReflectionVersion,
+)
+from tests.conftest import PASSWORD, csrf_token_from
+from tests.learn.test_quiz_rules import right_answers, wrong_answers
+
+
+def url(lesson, suffix=""):
+    return f"/lessons/{lesson.id}{suffix}"
+
+
+def count(model):
+    return db.session.scalar(select(func.count(model.id)))
+
+
+def test_lesson_page_shows_everything(client, signed_in, first_lesson, catalog):
+    response = client.get(url(first_lesson))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert first_lesson.title in html and first_lesson.reflections[0].text[:40] in html
+    assert first_lesson.try_this.title in html and "Check your understanding" in html
+    for question in catalog.quizzes[first_lesson.quiz_id].questions:
+        assert f'name="q-{question.id}"' in html
+
+
+def test_unknown_lesson_is_404(client, signed_in):
+    assert client.get("/lessons/no-such-lesson").status_code == 404
+
+
+def save(client, lesson, text, form_key="key-1", prompt=None):
+    prompt = prompt or lesson.reflections[0].id
+    return client.post(url(lesson, f"/reflections/{prompt}"),
+                       data={"text": text, "form_key": form_key})
+
+
+def test_save_reflection_keeps_versions(client, signed_in, first_lesson):
+    assert save(client, first_lesson, "First thoughts", "a").status_code == 302
+    assert save(client, first_lesson, "Second thoughts", "b").status_code == 302
+    reflection = db.session.scalar(select(Reflection))
+    assert reflection.text == "Second thoughts" and not reflection.shared
+    assert [v.text for v in reflection.versions] == ["Second thoughts", "First thoughts"]
+    html = client.get(url(first_lesson)).get_data(as_text=True)
+    assert "Second thoughts" in html and "Earlier saved versions (1)" in html
+
+
+def test_double_submit_saves_once(client, signed_in, first_lesson):
+    save(client, first_lesson, "Once only", "same-key")
+    save(client, first_lesson, "Once only", "same-key")
+    assert count(Reflection) == 1 and count(ReflectionVersion) == 1
+
+
+def test_reflection_text_is_escaped(client, signed_in, first_lesson):
+    save(client, first_lesson, "<script>alert(1)</script>")
+    html = client.get(url(first_lesson)).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_too_long_reflection_is_refused_and_kept(client, signed_in, first_lesson):
+    text = "word " * 4001
+    response = save(client, first_lesson, text)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "the limit is 20,000" in html
+    assert text.strip() in html
+    assert count(Reflection) == 0
+
+
+def test_unknown_prompt_is_404(client, signed_in, first_lesson):
+    assert save(client, first_lesson, "x", prompt="nope").status_code == 404
+
+
+def test_autosave_drafts_and_reload_shows_them(client, signed_in, first_lesson):
+    prompt = first_lesson.reflections[0].id
+    response = client.post(url(first_lesson, f"/reflections/{prompt}/draft"),
+                           data={"text": "typing in progress"})
+    assert response.status_code == 200 and response.get_json()["status"] == "saved"
+    client.post(url(first_lesson, f"/reflections/{prompt}/draft"), data={"text": "typing more"})
+    reflection = db.session.scalar(select(Reflection))
+    assert reflection.text == "typing more" and reflection.saved_at is None
+    assert count(ReflectionVersion) == 0  # drafts are not versions
+    html = client.get(url(first_lesson)).get_data(as_text=True)
+    assert "typing more" in html and "press Save to keep this version" in html
+
+
+def test_share_and_unshare(client, signed_in, first_lesson):
+    save(client, first_lesson, "Worth sharing")
+    reflection = db.session.scalar(select(Reflection))
+    client.post(f"/reflections/{reflection.id}/share", data={"shared": "1"})
+    db.session.refresh(reflection)
+    assert reflection.shared and reflection.shared_at is not None
+    client.post(f"/reflections/{reflection.id}/share", data={"shared": "0"})
+    db.session.refresh(reflection)
+    assert not reflection.shared and reflection.shared_at is None
+
+
+def test_quiz_feedback_retries_and_scores(client, signed_in, catalog, first_lesson):
+    quiz = catalog.quizzes[first_lesson.quiz_id]
+
+    def as_form(answers, key):
+        data = {f"q-{qid}": values for qid, values in answers.items()}
+        data["form_key"] = key
+        return data
+
+    response = client.post(url(first_lesson, "/quiz"), data=as_form(wrong_answers(quiz), "w"))
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Not quite" in page and "Your answer" in page and "Right answer" in page
+    first = quiz.questions[0]
+    assert first.options[0].feedback_html[:30] in page  # feedback on every option
+    client.post(url(first_lesson, "/quiz"), data=as_form(right_answers(quiz), "r"))
+    assert count(QuizAttempt) == 2
+    html = client.get(url(first_lesson)).get_data(as_text=True)
+    assert "2 attempts" in html and "Best score 100%" in html
+
+
+def test_quiz_missing_answers_keep_choices(client, signed_in, catalog, first_lesson):
+    quiz = catalog.quizzes[first_lesson.quiz_id]
+    first = quiz.questions[0]
+    response = client.post(url(first_lesson, "/quiz"), data={f"q-{first.id}": "0"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Please answer every question" in html
+    assert f'id="q-{first.id}-0" name="q-{first.id}" value="0" checked' in html
+    assert count(QuizAttempt) == 0
+
+
+def test_experiment_log(client, signed_in, first_lesson):
+    label = first_lesson.try_this.measures[0]
+    data = {"done_on": date.today().isoformat(), "text": "Searched our name",
+            f"m:{label}": "12", "form_key": "e1"}
+    assert client.post(url(first_lesson, "/experiments"), data=data).status_code == 302
+    client.post(url(first_lesson, "/experiments"), data=data)  # double submit
+    client.post(url(first_lesson, "/experiments"),
+                data={"text": "Tried again", "form_key": "e2"})
+    entries = db.session.scalars(select(ExperimentEntry).order_by(ExperimentEntry.id)).all()
+    assert len(entries) == 2 and entries[0].measures == {label: 12}
+    assert entries[1].done_on == date.today()
+    html = client.get(url(first_lesson)).get_data(as_text=True)
+    assert "Searched our name" in html and "Tried again" in html
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"text": ""}, "Write what you did"),
+        ({"text": "x", "m:__measure__": "twelve"}, "must be a number"),
+        ({"text": "x", "done_on": "31/02/2026"}, "day, month and year"),
+        ({"text": "x", "done_on": (date.today() + timedelta(days=2)).isoformat()}, "future"),
+    ],
+)
+def test_experiment_errors_keep_text(client, signed_in, first_lesson, data, message):
+    data = {k.replace("__measure__", first_lesson.try_this.measures[0]): v
+            for k, v in data.items()}
+    data["text"] = data["text"] or ""
+    response = client.post(url(first_lesson, "/experiments"), data=data)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert count(ExperimentEntry) == 0
+
+
+def test_mark_done_needs_a_reflection(client, signed_in, first_lesson, catalog):
+    response = client.post(url(first_lesson, "/complete"), data={"done": "1"},
+                           follow_redirects=True)
+    assert "Write at least one reflection" in response.get_data(as_text=True)
+    save(client, first_lesson, "A reflection")
+    response = client.post(url(first_lesson, "/complete"), data={"done": "1"})
+    assert response.headers["Location"] == url(catalog.ordered_lessons[1])
+    row = db.session.scalar(select(LessonProgress))
+    assert row.completed_at is not None
+    home = client.get("/course").get_data(as_text=True)
+    assert "1 of 18" in home or f"1 of {len(catalog.lessons)}" in home
+    client.post(url(first_lesson, "/complete"), data={"done": "0"})
+    db.session.refresh(row)
+    assert row.completed_at is None
+
+
+def test_expired_session_keeps_text_and_draft_survives_sign_in(make_app, leader_factory):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    with app.app_context():
+        leader = leader_factory()
+        lesson = app.extensions["catalog"].ordered_lessons[0]
+        email = leader.email
+    prompt = lesson.reflections[0].id
+    text = "Honest words about our board that must not be lost"
+    # Signed out (the session expired) when the form arrives:
+    response = client.post(f"/lessons/{lesson.id}/reflections/{prompt}",
+                           data={"text": text, "csrf_token": "stale"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 401 and text in html and "Sign in and keep my text" in html
+    token = csrf_token_from(html)
+    response = client.post("/reflections/rescue", data={
+        "csrf_token": token, "lesson_id": lesson.id, "prompt_id": prompt, "text": text,
+        "email": email, "password": PASSWORD,
+    })
+    assert response.status_code == 302
+    page = client.get(f"/lessons/{lesson.id}").get_data(as_text=True)
+    assert text in page and "kept as a draft" in page
+
+
+def test_stale_form_token_while_signed_in_reshows_text(make_app, leader_factory):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    with app.app_context():
+        leader = leader_factory()
+        lesson = app.extensions["catalog"].ordered_lessons[0]
+        email = leader.email
+    login_token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": login_token})
+    prompt = lesson.reflections[0].id
+    response = client.post(f"/lessons/{lesson.id}/reflections/{prompt}",
+                           data={"text": "kept words", "csrf_token": "stale"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "kept words" in html and "press Save" in html
+    token = csrf_token_from(html)
+    saved = client.post(f"/lessons/{lesson.id}/reflections/{prompt}",
+                        data={"text": "kept words", "csrf_token": token})
+    assert saved.status_code == 302
+
+
+@pytest.fixture
+def leader_factory(make_leader):
+    """Leaders for apps built inside a test (who skip the starting self-assessment)."""
+    from course.learn.models import SelfAssessment
+
+    def factory():
+        person = make_leader()
+        db.session.add(SelfAssessment(user_id=person.id, stage="before", skipped=True))
+        db.session.commit()
+        return person
+
+    return factory
