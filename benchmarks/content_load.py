@@ -27,6 +27,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from course.content import load_catalog  # noqa: E402
+from course.content.render import EXTENSION_CONFIGS, EXTENSIONS  # noqa: E402
 
 TARGET_SECONDS = 2.0
 TARGET_MB = 100.0
@@ -158,6 +159,13 @@ def baseline(root: Path) -> None:
         yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def readings_only(root: Path) -> None:
+    """Render just the lesson readings with the course's Markdown extensions: the floor."""
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    for path in sorted(root.glob("lessons/*/*.md")):
+        md.reset().convert(path.read_text(encoding="utf-8").split("---\n", 2)[2])
+
+
 def timed(function, root: Path) -> float:
     """Return the wall time of one call, after a garbage collection."""
     gc.collect()
@@ -216,15 +224,17 @@ def main() -> None:
         )
         memory = json.loads(child.stdout)
         load_catalog(root)  # warm up: imports, compiled patterns, the disk cache
-        load, base = [], []
-        for _ in range(args.runs):  # interleaved, so a busy moment slows both alike
+        load, base, floor = [], [], []
+        for _ in range(args.runs):  # interleaved, so a busy moment slows all alike
             load.append(timed(load_catalog, root))
             base.append(timed(baseline, root))
-    report(args, size, load, base, memory)
+            floor.append(timed(readings_only, root))
+    report(args, size, (load, base, floor), memory)
 
 
-def report(args, size: int, load: list[float], base: list[float], memory: dict) -> None:
+def report(args, size: int, times: tuple[list[float], ...], memory: dict) -> None:
     """Print the results as a small table."""
+    load, base, floor = times
     count = args.modules * args.lessons
     print(f"Content load: {count:,} lessons in {args.modules} modules and {count:,} quizzes "
           f"of 4 questions, {size / 2**20:.1f} MiB of files; {args.runs} runs "
@@ -233,6 +243,8 @@ def report(args, size: int, load: list[float], base: list[float], memory: dict) 
     print(f"{'load_catalog':34}{min(load):8.2f}s{statistics.median(load):8.2f}s")
     print(f"{'baseline: safe_load + markdown':34}{min(base):8.2f}s{statistics.median(base):8.2f}s")
     print(f"{'load_catalog / baseline':34}{min(load) / min(base):8.2f}x")
+    print(f"{'readings alone, Python-Markdown':34}{min(floor):8.2f}s"
+          f"{statistics.median(floor):8.2f}s")
     print(f"{'peak memory (tracemalloc)':34}{memory['tracemalloc_mib']:7.1f} MiB")
     print(f"{'kept by the catalog (tracemalloc)':34}{memory['kept_mib']:7.1f} MiB")
     print(f"{'peak RSS growth of one load':34}{memory['rss_mib']:7.1f} MiB")

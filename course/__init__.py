@@ -81,14 +81,23 @@ def configure(app: Flask, test_config: dict | None) -> None:
         COURSE_ENV=env,
     )
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see that page."
-    login_manager.login_message_category = "info"
     login_manager.session_protection = None  # server-side session rows do this job
+    login_manager.unauthorized_handler(_unauthorized)
     if app.config["COURSE_PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         n = app.config["COURSE_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+
+
+def _unauthorized():
+    """Scripts asking for JSON get 401; people are sent to sign in and come back."""
+    from flask import flash, redirect, request, url_for
+
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": "Please sign in again.", "status": "signed-out"}, 401
+    flash("Please sign in to see that page.", "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Markdown to sanitised HTML: Python-Markdown, then the nh3 allow-list, then typographic quotes."""
+"""Markdown to sanitised HTML: Python-Markdown, typographic quotes, then the nh3 allow-list."""
 
 from __future__ import annotations
 
@@ -134,7 +134,8 @@ class Renderer:
 
     def markdown(self, text: str) -> str:
         """Render through Python-Markdown and the sanitiser, with no shortcut."""
-        return smarten(sanitise(self._markdown.reset().convert(text)))
+        # The sanitiser runs last, so nothing done before it can get past the allow-list.
+        return sanitise(smarten(self._markdown.reset().convert(text)))
 
     def inline(self, text: str) -> str:
         """Render a one-paragraph Markdown text without its wrapping <p>."""

@@ -13,7 +13,7 @@ from course.facilitate import bp
 from course.facilitate.forms import EmailInviteForm, InvitationLinkForm
 from course.facilitate.inviting import invite_by_email
 from course.facilitate.management import create_invitation_link
-from course.facilitate.pages import put_error, render_cohort
+from course.facilitate.pages import count_of, put_error, refuse_archived, render_cohort
 from course.scoping import get_cohort_or_404, get_invitation_or_404
 
 
@@ -22,6 +22,8 @@ from course.scoping import get_cohort_or_404, get_invitation_or_404
 def create_link(cohort_id: int):
     """Create a shareable link and show its address, this once (only its hash is kept)."""
     cohort = get_cohort_or_404(current_user, cohort_id)
+    if cohort.archived_at is not None:
+        return refuse_archived(cohort)
     form = InvitationLinkForm()
     if form.validate_on_submit():
         try:
@@ -56,6 +58,8 @@ def revoke_link(cohort_id: int, invitation_id: int):
 def invite_emails(cohort_id: int):
     """Email each pasted address its own link; keep what could not be used in the box."""
     cohort = get_cohort_or_404(current_user, cohort_id)
+    if cohort.archived_at is not None:
+        return refuse_archived(cohort)
     form = EmailInviteForm()
     if form.validate_on_submit():
         try:
@@ -79,12 +83,12 @@ def invite_emails(cohort_id: int):
 
 def report_messages(report) -> list[str]:
     """One line per outcome, for the page after sending."""
-    lines = [f"Invitations sent to {_count(len(report.sent), 'address', 'addresses')}."]
+    lines = [f"Invitations sent to {count_of(len(report.sent), 'address', 'addresses')}."]
     if report.members:
         lines.append("Already in this cohort, so not invited again: "
                      + ", ".join(report.members) + ".")
     if report.duplicates:
-        lines.append(f"{_count(report.duplicates, 'repeated entry', 'repeated entries')} "
+        lines.append(f"{count_of(report.duplicates, 'repeated entry', 'repeated entries')} "
                      "left out: each address is invited once.")
     return lines
 
@@ -97,7 +101,3 @@ def leftover_errors(report):
     if report.failed:
         yield "The email could not be sent to: " + ", ".join(report.failed) + \
             ". Try these again later."
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from course.accounts import AccountError
@@ -12,7 +12,7 @@ from course.facilitate.forms import (
     EmailInviteForm,
     InvitationLinkForm,
 )
-from course.facilitate.management import invitation_status
+from course.facilitate.management import ACTIVE, invitation_status
 from course.facilitate.overview import CohortSummary, summarise_cohorts
 from course.models import Cohort, utcnow
 from course.scoping import (
@@ -70,6 +70,7 @@ def render_cohort(cohort: Cohort, *, status: int = 200, report=None, **forms):
         (invitation, invitation_status(invitation, now))
         for invitation in invitations_for(current_user, cohort)
     ]
+    invitations.sort(key=lambda item: item[1] != ACTIVE)  # working links first, newest first
     summary = summarise_cohorts(current_user, [cohort.id], lesson_ids(), now)
     return render_template(
         "facilitate/cohort.html",
@@ -83,6 +84,17 @@ def render_cohort(cohort: Cohort, *, status: int = 200, report=None, **forms):
         now=now,
         **forms,
     ), status
+
+
+def refuse_archived(cohort: Cohort):
+    """Send the viewer back to an archived cohort's page, saying why nothing happened."""
+    flash("This cohort is archived. Restore it before inviting anyone.", "error")
+    return redirect(url_for("facilitate.cohort", cohort_id=cohort.id))
+
+
+def count_of(n: int, one: str, many: str) -> str:
+    """'1 address', '3 addresses'."""
+    return f"{n:,} {one if n == 1 else many}"
 
 
 def put_error(form, error: AccountError, default: str) -> None:

@@ -11,7 +11,7 @@ from course.extensions import db
 from course.facilitate import bp
 from course.facilitate.forms import CohortNameForm, ConfirmForm
 from course.facilitate.management import rename_cohort, set_archived, start_cohort
-from course.facilitate.pages import put_error, render_cohort, render_home
+from course.facilitate.pages import count_of, put_error, render_cohort, render_home
 from course.scoping import get_cohort_or_404
 
 
@@ -84,10 +84,16 @@ def _confirm_archive(cohort_id: int, *, archived: bool):
     found = get_cohort_or_404(current_user, cohort_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        set_archived(found, archived)
+        revoked = set_archived(found, archived)
         db.session.commit()
-        flash(f"“{found.name}” is {'archived' if archived else 'back in your cohorts'}.",
-              "success")
+        if not archived:
+            flash(f"“{found.name}” is back among your cohorts.", "success")
+        elif revoked:
+            flash(f"“{found.name}” is archived; "
+                  f"{count_of(revoked, 'invitation', 'invitations')} that still worked "
+                  "revoked.", "success")
+        else:
+            flash(f"“{found.name}” is archived.", "success")
         return redirect(url_for("facilitate.cohort", cohort_id=found.id))
     return render_template(
         "facilitate/confirm_archive.html", cohort=found, archived=archived, form=form

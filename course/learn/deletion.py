@@ -30,10 +30,11 @@ def delete_account(user: User, typed_email: str | None) -> None:
             "Type the address exactly as shown above."
         )
     if user.role == Role.ADMIN:
-        admins = db.session.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN))
-        if admins <= 1:
+        others = db.session.scalar(select(func.count(User.id)).where(
+            User.role == Role.ADMIN, User.active.is_(True), User.id != user.id))
+        if not others:
             raise DeletionRefused(
-                "This is the only administrator account, so it cannot be deleted. "
+                "This is the only active administrator account, so it cannot be deleted. "
                 "Make another person an administrator first."
             )
     db.session.execute(delete(User).where(User.id == user.id))

@@ -153,3 +153,18 @@ def export_zip(user: User, catalog: Catalog, today: date) -> bytes:
         archive.writestr(DATA_FILE, data + "\n")
         archive.writestr(JOURNAL_FILE, journal)
     return buffer.getvalue()
+
+
+def holdings(user_id: int) -> dict[str, int]:
+    """How many rows of each kind the person has, for the pages that explain them."""
+    def count(model, *where) -> int:
+        query = mine(model, user_id).where(*where).subquery()
+        return db.session.scalar(select(func.count()).select_from(query))
+
+    return {
+        "reflections": count(Reflection, func.length(func.trim(Reflection.text)) > 0),
+        "experiment_entries": count(ExperimentEntry),
+        "quiz_attempts": count(QuizAttempt),
+        "lessons": count(LessonProgress),
+        "self_assessments": count(SelfAssessment),
+    }

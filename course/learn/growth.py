@@ -68,13 +68,14 @@ def read_levels(questions: tuple[Scale, ...], form: Mapping[str, str]) -> dict[s
     errors: dict[str, str] = {}
     for question in questions:
         raw = (form.get(question.id) or "").strip()
+        allowed = {str(value): value for value in question.values}
         choose = f"Choose a level from {question.minimum} to {question.maximum}."
         if not raw:
             errors[question.id] = f"This question has no answer yet. {choose}"
-        elif not (raw.isascii() and raw.isdecimal()) or int(raw) not in question.values:
+        elif raw not in allowed:  # compared as text: no int() of arbitrary input
             errors[question.id] = f"That is not one of the levels. {choose}"
         else:
-            levels[question.id] = int(raw)
+            levels[question.id] = allowed[raw]
     if errors:
         raise InvalidLevels(errors)
     return levels
@@ -99,7 +100,7 @@ def assessment_status(user_id: int) -> dict[str, str | None]:
 
 
 def needs_before_assessment(user_id: int) -> bool:
-    """True when the leader has neither answered nor skipped the "before" (and the course has one)."""
+    """True when the leader has neither answered nor skipped the "before" (and there is one)."""
     if not scale_questions(current_app.extensions["catalog"]):
         return False
     return get_assessment(user_id, BEFORE) is None
@@ -217,12 +218,13 @@ class Bar:
 
 @dataclass(frozen=True)
 class Chart:
-    """Horizontal paired bars, one group per dimension: a hatched bar for before, solid for after."""
+    """Horizontal bars, a group per dimension: hatched for before, solid for after."""
 
     width: int
     height: int
     ticks: tuple[tuple[int, int], ...]  # (level, x)
     labels: tuple[tuple[str, int], ...]  # (dimension name, baseline y)
+    bands: tuple[tuple[int, int], ...]  # (top, bottom) of each group's bars, for the grid lines
     bars: tuple[Bar, ...]
     stages: tuple[str, ...]
     maximum: int
@@ -230,22 +232,25 @@ class Chart:
 
 def growth_chart(rows: tuple[GrowthRow, ...], stages: tuple[str, ...], maximum: int) -> Chart:
     """Lay out the bars for the stages that have answers; bar length is level / maximum."""
-    group = GROUP_LABEL + len(stages) * (BAR_HEIGHT + BAR_GAP) + 12
-    labels, bars = [], []
+    bars_height = len(stages) * (BAR_HEIGHT + BAR_GAP)
+    group = GROUP_LABEL + bars_height + 12
+    labels, bands, bars = [], [], []
     for index, row in enumerate(rows):
         top = TOP + index * group
         labels.append((row.name, top + 15))
+        bands.append((top + GROUP_LABEL - 3, top + GROUP_LABEL + bars_height))
         for offset, stage in enumerate(stages):
             level = getattr(row, stage)
             y = top + GROUP_LABEL + offset * (BAR_HEIGHT + BAR_GAP)
             known = level is not None
             width = max(0, round(BAR_AREA * level / maximum)) if known else 0
-            text = f"{stage.capitalize()} {level}" if known else f"{stage.capitalize()}: not answered"
+            name = stage.capitalize()
+            text = f"{name} {level}" if known else f"{name}: not answered"
             text_x = BAR_AREA + 8 if known else 4
             bars.append(Bar(stage, 0, y, width, BAR_HEIGHT, text, text_x, y + 14))
     ticks = tuple((level, round(BAR_AREA * level / maximum)) for level in range(1, maximum + 1))
-    return Chart(CHART_WIDTH, TOP + len(rows) * group, ticks, tuple(labels), tuple(bars),
-                 stages, maximum)
+    return Chart(CHART_WIDTH, TOP + len(rows) * group, ticks, tuple(labels), tuple(bands),
+                 tuple(bars), stages, maximum)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
@@ -41,10 +42,43 @@ FORBIDDEN = ("<script", "alert", "onerror", "onclick", "javascript", "data:", "s
              "<iframe", "<img", "<form", "<input", "target=")
 
 
+ALLOWED = {
+    "a": {"href", "title", "rel"}, "div": {"class"}, "p": {"class"},
+    "details": {"class", "open"}, "pre": {"class"}, "code": {"class"}, "ol": {"start"},
+    "th": {"align"}, "td": {"align"},
+    **{tag: set() for tag in ("h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "ul", "li", "em",
+                               "strong", "blockquote", "summary", "table", "thead", "tbody",
+                               "tr")},
+}
+
+
+class TagCollector(HTMLParser):
+    """Every tag and attribute a browser would see in a fragment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.seen.append((tag, "", None))
+        self.seen.extend((tag, name, value) for name, value in attrs)
+
+
 def assert_clean(html: str) -> None:
     lowered = html.lower()
     for forbidden in FORBIDDEN:
         assert forbidden not in lowered, f"{forbidden!r} survived in {html!r}"
+    assert_allowed_only(html)
+
+
+def assert_allowed_only(html: str) -> None:
+    collector = TagCollector()
+    collector.feed(html)
+    for tag, name, value in collector.seen:
+        assert tag in ALLOWED, f"<{tag}> in {html!r}"
+        assert not name or name in ALLOWED[tag], f"<{tag} {name}> in {html!r}"
+        if name == "href":
+            assert value.split(":")[0] in ("http", "https", "mailto") or value.startswith("/")
 
 
 def test_hostile_lesson_body_comes_out_clean(course):
@@ -76,6 +110,15 @@ def test_hostile_quiz_texts_come_out_clean(course):
     assert_clean(first.options[2].text_html)
     assert_clean(quiz.question("probes").explanation_html)
     assert "fine</a>" in first.options[1].feedback_html
+
+
+def test_quotes_inside_raw_attributes_cannot_open_a_way_out():
+    # Typographic quotes are made before sanitising, so even mangled raw HTML is re-checked.
+    html = Renderer().block(
+        """<a href="https://ok.example" title='x > "y'>link</a> and " onmouseover=alert(1) x="\n"""
+        """\n<p title="a > b" onclick="x()">"quoted"</p>"""
+    )
+    assert_allowed_only(html)
 
 
 def test_allowed_structure_is_kept():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -85,9 +86,11 @@ def page(request, browser):
     page.on("response", on_response)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.viewport_name = request.param
+    page.expected_errors = []  # regexes a test expects (e.g. an autosave after sign-out)
     yield page
     context.close()
-    assert not errors, f"browser console errors: {errors}"
+    unexpected = [e for e in errors if not any(re.search(p, e) for p in page.expected_errors)]
+    assert not unexpected, f"browser console errors: {unexpected}"
 
 
 def check_page(page, label: str = "") -> None:

@@ -29,7 +29,7 @@ def test_login_lands_leader_on_course_home(client, auth, make_leader):
     response = auth.login(leader)
     assert response.status_code == 302
     assert response.headers["Location"] == "/course"
-    page = client.get("/course")
+    page = client.get("/account")
     assert page.status_code == 200
     assert leader.name in page.get_data(as_text=True)
 
@@ -76,7 +76,7 @@ def test_next_url_only_local(client, make_leader):
 def test_logout_kills_copied_cookie(app, client, auth, make_leader):
     auth.login(make_leader())
     stolen = client.get_cookie("clearing_session").value
-    assert client.get("/course").status_code == 200
+    assert client.get("/account").status_code == 200
     assert auth.logout().status_code == 302
     thief = app.test_client()
     thief.set_cookie("clearing_session", stolen)
@@ -105,14 +105,14 @@ def test_password_change_ends_other_sessions(app, client, auth, make_leader):
     leader = make_leader()
     other = app.test_client()
     other.post("/login", data={"email": leader.email, "password": PASSWORD})
-    assert other.get("/course").status_code == 200
+    assert other.get("/account").status_code == 200
     auth.login(leader)
     response = client.post("/account/password", data={
         "current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
     })
     assert response.status_code == 302
-    assert client.get("/course").status_code == 200  # this browser stays signed in
-    assert other.get("/course").status_code == 302  # the other is signed out
+    assert client.get("/account").status_code == 200  # this browser stays signed in
+    assert other.get("/account").status_code == 302  # the other is signed out
 
 
 def test_password_change_needs_current_password(client, auth, make_leader):

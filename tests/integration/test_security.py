@@ -116,7 +116,10 @@ def test_login_limit_counts_per_email_across_addresses(make_app):
 # The permission matrix: who reaches which page. Objects named in URLs get their own
 # matrices in the features that own them.
 ROUTES = [
-    ("GET", "/course", {"anonymous": 302, "leader": 200, "facilitator": 200, "admin": 200}),
+    # A new leader's course home first sends them to the starting self-assessment.
+    ("GET", "/course", {"anonymous": 302, "leader": 302, "facilitator": 200, "admin": 200}),
+    ("GET", "/assessment/before",
+     {"anonymous": 302, "leader": 200, "facilitator": 403, "admin": 403}),
     ("GET", "/facilitate/", {"anonymous": 302, "leader": 403, "facilitator": 200, "admin": 200}),
     ("GET", "/account", {"anonymous": 302, "leader": 200, "facilitator": 200, "admin": 200}),
     ("GET", "/account/password",

@@ -1,0 +1,109 @@
+"""A leader's week in a real browser: lesson, reflection, sharing, quiz, experiment, progress."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from playwright.sync_api import expect
+
+from course.accounts import create_user
+from course.extensions import db
+from course.learn.models import SelfAssessment
+from course.models import Role
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import check_page
+
+_numbers = itertools.count(1)
+
+
+def make_leader(live_server, page, skip_assessment=True) -> str:
+    email = f"journey{next(_numbers)}-{page.viewport_name}@example.org"
+    with live_server.app.app_context():
+        user = create_user(email, "Sam Okoye", Role.LEADER, PASSWORD)
+        if skip_assessment:
+            db.session.add(SelfAssessment(user_id=user.id, stage="before", skipped=True))
+        db.session.commit()
+    return email
+
+
+def sign_in(page, live_server, email):
+    page.goto(live_server.url + "/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_lesson_journey(page, live_server):
+    email = make_leader(live_server, page)
+    sign_in(page, live_server, email)
+    page.wait_for_url(re.compile(r"/course$"))
+    check_page(page, "course home")
+    expect(page.get_by_text("0 of 18 lessons done", exact=False)).to_be_visible()
+    page.get_by_role("link", name=re.compile("Start the next lesson")).click()
+    page.wait_for_url(re.compile(r"/lessons/"))
+    lesson_url = page.url
+    check_page(page, "lesson")
+
+    # Type a reflection and let autosave keep it; a reload shows it.
+    box = page.locator("textarea[name=text]").first
+    box.fill("Our comms team hears residents; I do not.")
+    box.press("End")
+    page.keyboard.type(" Yet.")
+    status = page.locator(".save-status").first
+    status.filter(has_text="Draft saved").wait_for(timeout=10_000)
+    page.reload()
+    assert "I do not. Yet." in page.locator("textarea[name=text]").first.input_value()
+
+    page.get_by_role("button", name="Save reflection").first.click()
+    expect(page.get_by_text("Reflection saved.")).to_be_visible()
+    page.get_by_role("button", name="Share with my facilitator").click()
+    expect(page.get_by_text("Shared with your facilitator", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Stop sharing").click()
+    expect(page.get_by_text("This reflection is private again.")).to_be_visible()
+
+    # The quiz: answer with the first option everywhere, then see feedback on every option.
+    for fieldset in page.locator("form.quiz-form fieldset").all():
+        fieldset.locator("input").first.check()
+    page.get_by_role("button", name="Check my answers").click()
+    expect(page.get_by_text("You scored")).to_be_visible()
+    assert page.locator(".option-feedback li").count() >= 6
+    check_page(page, "quiz feedback")
+
+    page.goto(lesson_url)
+    entry = "Searched our name: mostly bin complaints."
+    page.get_by_label("What you did and what you noticed").fill(entry)
+    first_measure = page.locator(".field-number input").first
+    if first_measure.count():
+        first_measure.fill("12")
+    page.get_by_role("button", name="Log this entry").click()
+    expect(page.get_by_text("Experiment logged.")).to_be_visible()
+    expect(page.get_by_text("mostly bin complaints")).to_be_visible()
+
+    page.get_by_role("button", name="Mark this lesson done").click()
+    page.wait_for_url(re.compile(r"/lessons/(?!where-am-i)"))
+    page.goto(live_server.url + "/course")
+    expect(page.get_by_text("1 of 18 lessons done", exact=False)).to_be_visible()
+    expect(page.locator(".lesson-row").first.get_by_text("Done")).to_be_visible()
+    check_page(page, "course home with progress")
+
+
+def test_session_expires_mid_reflection(page, live_server):
+    email = make_leader(live_server, page)
+    sign_in(page, live_server, email)
+    page.wait_for_url(re.compile(r"/course$"))
+    page.goto(live_server.url + "/lessons/where-am-i")
+    words = "Private words written just before the session ended."
+    page.locator("textarea[name=text]").first.fill(words)
+    page.context.clear_cookies()  # the session ends while the leader is typing
+    page.expected_errors.append(r"^40[01] for .*/draft$")  # autosave is refused, and says so
+    page.get_by_role("button", name="Save reflection").first.click()
+    expect(page.get_by_role("heading", name="Your reflection is safe")).to_be_visible()
+    assert page.get_by_label(re.compile(".")).first.input_value() == words
+    check_page(page, "rescue page")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in and keep my text").click()
+    page.wait_for_url(re.compile(r"/lessons/where-am-i"))
+    assert page.locator("textarea[name=text]").first.input_value() == words
+    expect(page.get_by_text("kept as a draft").first).to_be_visible()
