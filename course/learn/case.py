@@ -85,6 +85,14 @@ def uses_of(picks: list[Pick]) -> dict[str, str]:
     return {pick.item.key: pick.use for pick in picks}
 
 
+def sent_uses(form: MultiDict) -> dict[str, str]:
+    """Every section choice the form sent, ticked or not, so a re-shown form keeps them all."""
+    return {
+        name[len("use-"):]: value for name, value in form.items()
+        if name.startswith("use-") and value in USES and len(name) <= 24
+    }
+
+
 def pick_text(item: JournalItem) -> str:
     """An item's words as they go into a section; experiments say when and what."""
     if item.is_reflection:

@@ -110,10 +110,11 @@ def keep_words_when_signed_out(view):
 
 def _case_form_page(form, picks, status=200, kept=()):
     chosen = {pick.item.key for pick in picks}
+    uses = {**cases.sent_uses(request.form), **cases.uses_of(picks)}
     return render_template(
         "learn/case_form.html", form=form, journal=build_journal(current_user.id, catalog()),
-        chosen=chosen, uses=cases.uses_of(picks), kept=kept, sections=cases.SECTIONS,
-        default_use=cases.DEFAULT_USE, number=format_number,
+        chosen=chosen, uses=uses, kept=kept, sections=cases.SECTIONS,
+        default_use=cases.DEFAULT_USE,
     ), status
 
 

@@ -110,3 +110,26 @@ def test_backup_sqlite(app, runner, make_leader, tmp_path):
         assert copy.execute("SELECT count(*) FROM users").fetchone()[0] == 1
     again = runner.invoke(args=["backup", str(target)])
     assert again.exit_code != 0 and "exists already" in again.output
+
+
+def test_bad_content_stops_start_up_with_file_and_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    module = tmp_path / "lessons" / "01-m"
+    module.mkdir(parents=True)
+    (module / "module.yml").write_text("id: m\ntitle: M\norder: 1\nsummary: s\n")
+    (module / "01-a.md").write_text("---\nid: a\ntitle: A\nkind: smog\n---\nbody\n")
+    env = {**os.environ, "COURSE_CONTENT_DIR": str(tmp_path),
+           "COURSE_INSTANCE_PATH": str(tmp_path / "instance")}
+    started = subprocess.run([sys.executable, "-c", "import wsgi"], env=env, capture_output=True,
+                             text=True, timeout=60)
+    assert started.returncode == 1
+    assert "Clearing cannot start" in started.stderr
+    assert "lessons/01-m/01-a.md:4: unknown kind 'smog'" in started.stderr
+    assert "Traceback" not in started.stderr
+    checked = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "content", "check"],
+                             env=env, capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 1
+    assert "lessons/01-m/01-a.md:4: unknown kind 'smog'" in checked.stdout

@@ -239,3 +239,10 @@ def test_case_is_for_leaders(client, auth, make_user, role):
     auth.login(make_user(role))
     assert client.get("/case-for-change").status_code == 403
     assert client.post("/case-for-change.md", data={"title": "x"}).status_code == 403
+
+
+def test_section_choices_of_unticked_items_are_kept(client, written):
+    data = case_data(written, title="", **{f"use-r{written['two']}": "propose"})
+    html = client.post("/case-for-change", data=data).get_data(as_text=True)
+    select = html[html.index(f'name="use-r{written["two"]}"'):]
+    assert select.index('<option value="propose" selected>') < select.index("</select>")

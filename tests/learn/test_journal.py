@@ -166,5 +166,5 @@ def test_search_treats_symbols_as_plain_text(client, written, query):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     found = query in "Sorted five items; two were fog."
-    assert ("Sorted five items" in html) == found
+    assert (f"<mark>{esc(query)}</mark>" in html) == found
     assert ("No matches" in html) == (not found)
