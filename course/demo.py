@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
 from course.accounts import count_users, create_user, find_user_by_email
@@ -12,11 +13,16 @@ from course.models import Cohort, Membership, Role
 DEMO_PASSWORD = "clearing demo walk-through"
 DEMO_COHORT = "Demo cohort: county and charity leaders"
 FACILITATOR = ("facilitator@demo.example.org", "Fran Okafor")
+# (email, name, lessons done): just joined, part way through, nearly done.
 LEADERS = [
-    ("amara@demo.example.org", "Amara Hughes"),  # just joined
-    ("ben@demo.example.org", "Ben Marsh"),  # part way through
-    ("chidi@demo.example.org", "Chidi Evans"),  # nearly done
+    ("amara@demo.example.org", "Amara Hughes", 0),
+    ("ben@demo.example.org", "Ben Marsh", 5),
+    ("chidi@demo.example.org", "Chidi Evans", 17),
 ]
+DEMO_REFLECTION = (
+    "Demo reflection: in our organisation the people who hear residents first are the "
+    "contact centre staff, and I rarely ask them what they are hearing."
+)
 
 
 def load_demo(only_if_empty: bool = False) -> list[str]:
@@ -31,8 +37,11 @@ def load_demo(only_if_empty: bool = False) -> list[str]:
     if cohort is None:
         cohort = create_cohort(DEMO_COHORT, facilitator)
         _, token = create_invitation(cohort, facilitator)
-    for email, name in LEADERS:
-        leader = find_user_by_email(email) or create_user(email, name, Role.LEADER, DEMO_PASSWORD)
+    for email, name, lessons_done in LEADERS:
+        leader = find_user_by_email(email)
+        if leader is None:
+            leader = create_user(email, name, Role.LEADER, DEMO_PASSWORD)
+            _progress(leader, lessons_done)
         joined = db.session.scalar(
             select(Membership).where(
                 Membership.user_id == leader.id, Membership.cohort_id == cohort.id
@@ -43,7 +52,35 @@ def load_demo(only_if_empty: bool = False) -> list[str]:
     db.session.commit()
     lines = [f"Demo logins (password for each: {DEMO_PASSWORD!r}):"]
     lines.append(f"  facilitator  {FACILITATOR[0]}")
-    lines += [f"  leader       {email}" for email, _ in LEADERS]
+    lines += [f"  leader       {email}  ({done} lessons done)" for email, _, done in LEADERS]
     if token:
         lines.append(f"Demo cohort invitation: {invitation_url(token)}")
     return lines
+
+
+def _progress(leader, lessons_done: int) -> None:
+    """Give a demo leader work on their first lessons: reflections, a quiz, completions."""
+    from course.learn.attempts import submit_quiz
+    from course.learn.models import SelfAssessment
+    from course.learn.progress import complete_lesson
+    from course.learn.reflecting import save_reflection, set_shared
+
+    catalog = current_app.extensions["catalog"]
+    if lessons_done:
+        questions = catalog.self_assessment.questions if catalog.self_assessment else ()
+        levels = {question.id: 2 for question in questions}
+        db.session.add(SelfAssessment(user_id=leader.id, stage="before", levels=levels))
+    for number, lesson in enumerate(catalog.ordered_lessons[: lessons_done + 1]):
+        reflection = save_reflection(leader.id, lesson, lesson.reflections[0].id, DEMO_REFLECTION,
+                                     None)
+        if number % 3 == 0:
+            set_shared(reflection, True)
+        quiz = catalog.quizzes.get(lesson.quiz_id) if lesson.quiz_id else None
+        if quiz is not None:
+            choices = ("single", "multiple", "true-false")
+            first_options = {q.id: ["true"] if q.type == "true-false" else ["0"]
+                             for q in quiz.questions if q.type in choices}
+            if len(first_options) == len(quiz.questions):
+                submit_quiz(leader.id, quiz, lesson.id, first_options, None)
+        if number < lessons_done:
+            complete_lesson(leader.id, lesson)

@@ -99,8 +99,11 @@ def invitation_status(invitation: Invitation, now: datetime) -> str:
     return ACTIVE
 
 
-def assign_facilitator(cohort: Cohort, user: User) -> None:
-    """Let a facilitator or admin run a cohort too."""
+def assign_facilitator(cohort: Cohort, user_id: int) -> User:
+    """Let a facilitator or admin run a cohort too; return them."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AccountError("There is no such account.", "facilitator")
     if not user.is_facilitator:
         raise AccountError(f"{user.name} is not a facilitator or admin.", "facilitator")
     if not user.active:
@@ -114,6 +117,7 @@ def assign_facilitator(cohort: Cohort, user: User) -> None:
         raise AccountError(f"{user.name} already runs this cohort.", "facilitator")
     db.session.add(Membership(user_id=user.id, cohort_id=cohort.id, role=Role.FACILITATOR))
     db.session.flush()
+    return user
 
 
 def unassign_facilitator(cohort: Cohort, membership: Membership) -> None:

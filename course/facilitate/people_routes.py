@@ -12,7 +12,6 @@ from course.facilitate import bp
 from course.facilitate.forms import ConfirmForm
 from course.facilitate.management import assign_facilitator, unassign_facilitator
 from course.facilitate.pages import assign_form, put_error, render_cohort
-from course.models import User
 from course.scoping import (
     get_cohort_facilitator_or_404,
     get_cohort_leader_or_404,
@@ -59,8 +58,7 @@ def add_facilitator(cohort_id: int):
     form = assign_form(cohort)
     if form.validate_on_submit():
         try:
-            chosen = db.session.get(User, form.facilitator.data)
-            assign_facilitator(cohort, chosen)
+            chosen = assign_facilitator(cohort, form.facilitator.data)
         except AccountError as error:
             db.session.rollback()
             put_error(form, error, "facilitator")

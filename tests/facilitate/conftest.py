@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -73,3 +74,8 @@ def count_queries(app):
 def future_date(days: int = 10) -> str:
     """A date `days` from today (UTC), as a date input sends it."""
     return (utcnow().date() + timedelta(days=days)).isoformat()
+
+
+def text_of(response) -> str:
+    """The page as text, tags removed and spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())

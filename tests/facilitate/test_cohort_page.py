@@ -10,8 +10,7 @@ from course.cohorts import create_invitation
 from course.extensions import db
 from course.models import Cohort, Invitation, utcnow
 from tests.conftest import PASSWORD, csrf_token_from, read_outbox
-from tests.facilitate.conftest import future_date
-from tests.facilitate.test_home import text_of
+from tests.facilitate.conftest import future_date, text_of
 
 
 def cohort_url(world, suffix: str = "") -> str:
@@ -105,3 +104,17 @@ def test_forms_carry_csrf_tokens_and_refuse_without(make_app, world):
     response = client.post(f"/facilitate/cohorts/{world.cohort.id}/name",
                            data={"name": "With token", "csrf_token": token})
     assert response.status_code == 302
+
+
+def test_page_runs_a_fixed_number_of_queries(client, auth, world, make_leader, count_queries):
+    auth.login(world.facilitator)
+    client.get(cohort_url(world))
+    with count_queries() as few:
+        client.get(cohort_url(world))
+    for _ in range(6):
+        make_leader(cohort=world.cohort)
+        create_invitation(world.cohort, world.facilitator)
+    db.session.commit()
+    with count_queries() as many:
+        client.get(cohort_url(world))
+    assert len(many) == len(few)

@@ -13,7 +13,7 @@ from course.facilitate import inviting
 from course.facilitate.inviting import parse_email_list
 from course.models import Invitation
 from tests.conftest import read_outbox
-from tests.facilitate.test_home import text_of
+from tests.facilitate.conftest import text_of
 
 
 def email_url(world) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from flask import current_app
@@ -12,6 +11,7 @@ from course.extensions import db
 from course.facilitate.overview import summarise_cohorts
 from course.learn.models import LessonProgress
 from course.models import Cohort, Membership, Role, utcnow
+from tests.facilitate.conftest import text_of
 
 
 def progress(leader, lesson_id, *, done=False, days_ago=0):
@@ -24,11 +24,6 @@ def progress(leader, lesson_id, *, done=False, days_ago=0):
 
 def lessons() -> list[str]:
     return list(current_app.extensions["catalog"].lessons)
-
-
-def text_of(response) -> str:
-    """The page as text, tags removed and spaces collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def test_summary_counts_size_activity_and_median(app, make_cohort, make_leader, make_facilitator):

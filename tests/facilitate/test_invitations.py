@@ -19,8 +19,7 @@ from course.facilitate.management import (
 )
 from course.models import Invitation, utcnow
 from course.tokens import hash_token
-from tests.facilitate.conftest import future_date
-from tests.facilitate.test_home import text_of
+from tests.facilitate.conftest import future_date, text_of
 
 
 def links_url(world) -> str:

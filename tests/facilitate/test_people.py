@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
+from course.accounts import AccountError
 from course.extensions import db
+from course.facilitate.management import assign_facilitator
 from course.models import Membership, Role, User, UserSession
 from tests.conftest import Auth
-from tests.facilitate.test_home import text_of
+from tests.facilitate.conftest import text_of
 
 
 def leader_url(world, action: str) -> str:
@@ -104,3 +107,17 @@ def test_the_last_facilitator_stays(client, auth, world):
     assert "A cohort needs at least one facilitator." in response.get_data(as_text=True)
     assert db.session.scalar(select(Membership).where(
         Membership.cohort_id == world.cohort.id, Membership.user_id == world.facilitator.id))
+
+
+def test_assign_rules(app, world, make_facilitator):
+    with pytest.raises(AccountError, match="is not a facilitator or admin"):
+        assign_facilitator(world.cohort, world.leader.id)
+    with pytest.raises(AccountError, match="already runs this cohort"):
+        assign_facilitator(world.cohort, world.facilitator.id)
+    with pytest.raises(AccountError, match="There is no such account"):
+        assign_facilitator(world.cohort, 424242)
+    resting = make_facilitator()
+    resting.active = False
+    with pytest.raises(AccountError, match="deactivated"):
+        assign_facilitator(world.cohort, resting.id)
+    assert assign_facilitator(world.other_cohort, world.facilitator.id) == world.facilitator

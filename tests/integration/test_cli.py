@@ -133,3 +133,17 @@ def test_bad_content_stops_start_up_with_file_and_line(tmp_path):
                              env=env, capture_output=True, text=True, timeout=60)
     assert checked.returncode == 1
     assert "lessons/01-m/01-a.md:4: unknown kind 'smog'" in checked.stdout
+
+
+def test_demo_leaders_are_at_different_stages(app, runner):
+    from course.learn.models import LessonProgress
+
+    runner.invoke(args=["demo"])
+    done = {}
+    for user in db.session.scalars(select(User).where(User.role == Role.LEADER)):
+        done[user.email.split("@")[0]] = len([
+            row for row in db.session.scalars(
+                select(LessonProgress).where(LessonProgress.user_id == user.id))
+            if row.completed_at
+        ])
+    assert done == {"amara": 0, "ben": 5, "chidi": 17}
