@@ -27,7 +27,7 @@ def check(root: Path | None) -> None:
     root = root or content_dir()
     try:
         catalog, problems = read_course(root)
-    except FileNotFoundError as exc:
+    except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
     if problems:
         for problem in problems:

@@ -15,7 +15,10 @@ from course.content.render import Renderer
 
 
 def load_catalog(root: Path) -> Catalog:
-    """Read, validate and render the course under `root`; raise ContentError on any problem."""
+    """Read, validate and render the course under `root`; raise ContentError on any problem.
+
+    A `root` that is not a folder raises RuntimeError: that is a setting, not content.
+    """
     catalog, problems = read_course(Path(root))
     if problems:
         raise ContentError(problems)
@@ -30,8 +33,12 @@ def check_content(root: Path) -> list[Problem]:
 def read_course(root: Path) -> tuple[Catalog | None, list[Problem]]:
     """Return the catalog (None when anything is wrong) and every problem found."""
     if not root.is_dir():
-        # A mistyped COURSE_CONTENT_DIR would otherwise look like an empty course.
-        raise FileNotFoundError(f"content folder {root} does not exist (see COURSE_CONTENT_DIR)")
+        # A mistyped COURSE_CONTENT_DIR would otherwise look like an empty course. It is a
+        # configuration error, raised as such (RuntimeError, like the other settings).
+        raise RuntimeError(
+            f"content folder {root} does not exist: set COURSE_CONTENT_DIR to the folder "
+            "holding lessons/ and quizzes/"
+        )
     problems: list[Problem] = []
     render = Renderer()
     quizzes = _read_quizzes(root, problems, render)

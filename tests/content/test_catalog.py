@@ -117,8 +117,10 @@ def test_missing_folders_are_an_empty_course(tmp_path):
 
 
 def test_a_missing_content_folder_is_an_error_not_an_empty_course(tmp_path):
-    with pytest.raises(FileNotFoundError, match="does not exist"):
+    with pytest.raises(RuntimeError, match="does not exist: set COURSE_CONTENT_DIR"):
         load_catalog(tmp_path / "nope")
+    with pytest.raises(RuntimeError):
+        check_content(tmp_path / "nope")
 
 
 def test_content_error_carries_every_problem(course):

@@ -70,7 +70,8 @@ def test_form_defaults_to_thirty_days_and_fifty_uses(client, auth, world):
     (future_date(), "1001", "Enter a whole number from 1 to 1,000."),
     (future_date(), "ten", "Enter a whole number from 1 to 1,000."),
     (future_date(), "", "Enter a whole number from 1 to 1,000."),
-])
+], ids=["today", "past", "over a year", "no date", "not ISO", "0 uses", "1001 uses",
+        "words", "no uses"])
 def test_validation_messages(client, auth, world, expires_on, max_uses, message):
     auth.login(world.facilitator)
     before = db.session.scalar(select(db.func.count(Invitation.id)))
