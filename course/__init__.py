@@ -23,7 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     configure(app, test_config)
 
-    from course import database, errors, security, sessions  # noqa: F401  (user loader)
+    from course import database, errors, security, sessions, static_files  # noqa: F401 (loader)
     from course.content import KINDS, load_catalog
 
     app.extensions["catalog"] = load_catalog(Path(app.config["COURSE_CONTENT_DIR"]))
@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     errors.init_app(app)
     register_blueprints(app)
 

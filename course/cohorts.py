@@ -60,6 +60,8 @@ def find_invitation(token: str) -> Invitation | None:
     )
     if invitation is None or not invitation.usable(utcnow()):
         return None
+    if invitation.cohort.archived_at is not None:  # an archived cohort takes no one new
+        return None
     return invitation
 
 

@@ -89,13 +89,27 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+# PostgreSQL: the schema is built once per run, then emptied between tests (much faster
+# than dropping it). A test that rebuilds the schema itself sets this back to False.
+pg_schema_ready = False
+
+
 def reset_database(app) -> None:
-    """Empty the schema: SQLite files are new per test; PostgreSQL is shared, so drop."""
+    """Give the test an empty database: a new SQLite file, or emptied PostgreSQL tables."""
+    global pg_schema_ready
     with app.app_context():
-        if PG_URL:
+        if not PG_URL:
+            db.create_all()
+            return
+        if pg_schema_ready:
+            tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        else:
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             db.session.commit()
-        db.create_all()
+            db.create_all()
+            pg_schema_ready = True
+        db.session.commit()
 
 
 @pytest.fixture

@@ -21,4 +21,10 @@ from flask import Blueprint
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
 
-from course.facilitate import invitation_routes, people_routes, routes  # noqa: E402,F401
+from course.facilitate import (  # noqa: E402,F401
+    feed_routes,
+    invitation_routes,
+    people_routes,
+    progress_routes,
+    routes,
+)

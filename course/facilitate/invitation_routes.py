@@ -85,12 +85,17 @@ def report_messages(report) -> list[str]:
     """One line per outcome, for the page after sending."""
     lines = [f"Invitations sent to {count_of(len(report.sent), 'address', 'addresses')}."]
     if report.members:
-        lines.append("Already in this cohort, so not invited again: "
-                     + ", ".join(report.members) + ".")
+        lines.append(f"Already in this cohort, so not invited again: {listed(report.members)}.")
     if report.duplicates:
         lines.append(f"{count_of(report.duplicates, 'repeated entry', 'repeated entries')} "
                      "left out: each address is invited once.")
     return lines
+
+
+def listed(addresses: list[str], shown: int = 10) -> str:
+    """A few addresses, then how many more: flashed lines ride in the size-capped cookie."""
+    text = ", ".join(addresses[:shown])
+    return text + (f" and {len(addresses) - shown:,} more" if len(addresses) > shown else "")
 
 
 def leftover_errors(report):

@@ -165,3 +165,14 @@ def test_the_email_goes_through_smtp_when_configured(make_app, world, monkeypatc
     assert response.status_code == 302
     assert sent == [("mail.example.org", 2525), "smtp@example.org"]
     assert read_outbox(app) == []
+
+
+def test_many_existing_members_keep_the_summary_short(app, client, auth, world, make_leader):
+    members = [make_leader(cohort=world.cohort).email for _ in range(25)]
+    auth.login(world.facilitator)
+    response = client.post(email_url(world), data={"emails": " ".join(members)})
+    assert response.status_code == 302
+    page = text_of(client.get(response.headers["Location"]))
+    assert f"not invited again: {', '.join(members[:10])} and 15 more." in page
+    assert "Invitations sent to 0 addresses." in page
+    assert read_outbox(app) == []

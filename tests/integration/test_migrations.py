@@ -8,6 +8,9 @@ from tests.conftest import PG_URL
 
 
 def empty_database(app) -> None:
+    import tests.conftest
+
+    tests.conftest.pg_schema_ready = False  # the next test rebuilds the schema from models
     with app.app_context():
         if PG_URL:
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

@@ -1,0 +1,3 @@
+"""(being written)"""
+
+from course.facilitate import bp  # noqa: F401
