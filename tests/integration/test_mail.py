@@ -1,0 +1,44 @@
+"""Outgoing mail: the outbox by default, SMTP when COURSE_SMTP_URL is set."""
+
+from unittest import mock
+
+import pytest
+
+from course.mail import send_mail
+from tests.conftest import read_outbox
+
+
+def test_outbox_by_default(app):
+    send_mail("leader@example.org", "Hello", "Body text é")
+    [message] = read_outbox(app)
+    assert message["To"] == "leader@example.org" and message["Subject"] == "Hello"
+    assert "Body text é" in message.get_content()
+
+
+@pytest.mark.parametrize(
+    ("url", "client", "port", "starttls"),
+    [
+        ("smtp://user:p%40ss@mail.example.org:587?starttls=1", "SMTP", 587, True),
+        ("smtps://user:pass@mail.example.org", "SMTP_SSL", 465, False),
+        ("smtp://mail.example.org", "SMTP", 25, False),
+    ],
+)
+def test_smtp_when_configured(make_app, url, client, port, starttls):
+    app = make_app(COURSE_SMTP_URL=url)
+    with app.app_context(), mock.patch(f"course.mail.smtplib.{client}") as smtp:
+        send_mail("leader@example.org", "Hello", "Body")
+    args, kwargs = smtp.call_args
+    assert args[:2] == ("mail.example.org", port)
+    session = smtp.return_value  # smtplib clients return themselves from __enter__
+    assert session.starttls.called is starttls
+    if "user" in url:
+        session.login.assert_called_once_with("user", "p@ss" if "%40" in url else "pass")
+    sent = session.send_message.call_args.args[0]
+    assert sent["To"] == "leader@example.org"
+    assert read_outbox(app) == []
+
+
+def test_bad_smtp_scheme_is_explained(make_app):
+    app = make_app(COURSE_SMTP_URL="http://mail.example.org")
+    with app.app_context(), pytest.raises(RuntimeError, match="smtp:// or smtps://"):
+        send_mail("leader@example.org", "Hello", "Body")
