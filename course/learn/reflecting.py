@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from course.content import Lesson
 from course.extensions import db
-from course.learn.models import Reflection, ReflectionVersion
+from course.learn.models import Reflection, ReflectionReply, ReflectionVersion
 from course.learn.owned import mine
 from course.learn.progress import touch_lesson
-from course.models import utcnow
+from course.models import User, utcnow
 
 MAX_REFLECTION_LENGTH = 20_000
 
@@ -94,3 +94,24 @@ def set_shared(reflection: Reflection, shared: bool) -> None:
     """Share with the facilitator, or take it back at once."""
     reflection.shared = shared
     reflection.shared_at = utcnow() if shared else None
+
+
+def replies_for(reflection_ids) -> dict[int, list[tuple[ReflectionReply, str]]]:
+    """Facilitators' replies to these reflections, oldest first, as (reply, author's name).
+
+    Pass ids reached through a scoped query (the leader's own, or a cohort's shared ones).
+    """
+    ids = list(reflection_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(ReflectionReply, User.name)
+        .outerjoin(User, User.id == ReflectionReply.author_id)
+        .where(ReflectionReply.reflection_id.in_(ids))
+        .order_by(ReflectionReply.created_at, ReflectionReply.id)
+    )
+    found: dict[int, list[tuple[ReflectionReply, str]]] = {}
+    for reply, name in rows.all():
+        # The reply outlives its author's account; it then reads "a facilitator".
+        found.setdefault(reply.reflection_id, []).append((reply, name or "a facilitator"))
+    return found

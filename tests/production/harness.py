@@ -307,6 +307,7 @@ def seeding_app(instance: Path, database_url: str):
     from course import create_app
     from course.extensions import db
 
+    instance.mkdir(parents=True, exist_ok=True)
     app = create_app({
         "COURSE_INSTANCE_PATH": str(instance), "COURSE_DATABASE_URL": database_url,
         "COURSE_SECRET_KEY": SECRET_KEY, "PASSWORD_HASH_METHOD": FAST_HASH,

@@ -1,0 +1,147 @@
+"""Reminders a facilitator sends to leaders of their cohort, each one logged.
+
+A reminder carries the facilitator's own words and the leader's name, nothing else a
+leader wrote or did. Services flush; the view commits once.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template, url_for
+from sqlalchemy import case, func, select
+
+from course.extensions import db
+from course.learn.models import LessonProgress
+from course.mail import send_mail
+from course.models import Cohort, Membership, Nudge, Role, User, utcnow
+from course.scoping import scoped_cohort_ids
+
+DEFAULT_SUBJECT = "A reminder from your Clearing facilitator"
+DEFAULT_MESSAGE = (
+    "I hope the course is proving useful. When you have ten minutes between meetings, "
+    "open your next lesson and carry on where you left off: a short reading, one "
+    "question to reflect on privately, and a small experiment to try.\n\n"
+    "If something is getting in the way, reply to me and we can talk it through."
+)
+MAX_SUBJECT_LENGTH = 200
+MAX_MESSAGE_LENGTH = 4000
+INACTIVE_AFTER = timedelta(days=14)
+
+ALL, NOT_STARTED, INACTIVE = "all", "not-started", "inactive"
+SELECTIONS = {ALL: "Everyone", NOT_STARTED: "Not started",
+              INACTIVE: f"Inactive {INACTIVE_AFTER.days} days"}
+
+
+@dataclass(frozen=True)
+class NudgeCandidate:
+    """An active leader of the cohort, with what the pre-tick filters need."""
+
+    leader: User
+    joined_at: datetime
+    last_active: datetime | None  # latest activity on any lesson; None before the first
+    started: bool  # opened at least one lesson of the current course
+    nudges: int = 0
+    last_nudged: datetime | None = None
+
+    def inactive(self, now: datetime) -> bool:
+        """No activity for INACTIVE_AFTER (counted from joining, for those never active)."""
+        return (self.last_active or self.joined_at) < now - INACTIVE_AFTER
+
+    def matches(self, selection: str | None, now: datetime) -> bool:
+        """Whether a pre-tick link chooses this leader."""
+        return (selection == ALL or (selection == NOT_STARTED and not self.started)
+                or (selection == INACTIVE and self.inactive(now)))
+
+
+@dataclass
+class NudgeReport:
+    """Who was reminded, and whose email could not be sent."""
+
+    sent: list[User] = field(default_factory=list)
+    failed: list[User] = field(default_factory=list)
+
+
+def nudges_by_leader(cohort_id: int) -> dict[int, tuple[int, datetime]]:
+    """leader id -> (reminders sent in this cohort, when the last one went): one query.
+
+    The caller has already reached the cohort through a scoped loader.
+    """
+    rows = db.session.execute(
+        select(Nudge.leader_id, func.count(Nudge.id), func.max(Nudge.created_at))
+        .where(Nudge.cohort_id == cohort_id)
+        .group_by(Nudge.leader_id)
+    )
+    return {leader_id: (count, last) for leader_id, count, last in rows.all()}
+
+
+def nudge_candidates(viewer: User, cohort: Cohort, lesson_ids: Iterable[str]
+                     ) -> list[NudgeCandidate]:
+    """The cohort's active leaders by name, with activity and past reminders (two queries)."""
+    current = LessonProgress.lesson_id.in_(list(lesson_ids))
+    rows = db.session.execute(
+        select(User, Membership.joined_at, func.max(LessonProgress.updated_at),
+               func.count(case((current, LessonProgress.id))))
+        .join(Membership, Membership.user_id == User.id)
+        .outerjoin(LessonProgress, LessonProgress.user_id == User.id)
+        .where(
+            Membership.cohort_id == cohort.id,
+            Membership.cohort_id.in_(scoped_cohort_ids(viewer)),
+            Membership.role == Role.LEADER,
+            User.active.is_(True),
+        )
+        .group_by(User.id, Membership.joined_at)
+        .order_by(func.lower(User.name), User.id)
+    ).all()
+    sent = nudges_by_leader(cohort.id) if rows else {}
+    return [
+        NudgeCandidate(leader, joined_at, last_active, started > 0,
+                       *sent.get(leader.id, (0, None)))
+        for leader, joined_at, last_active, started in rows
+    ]
+
+
+def clean_subject(subject: str | None) -> str:
+    """One line (a header cannot hold a line break), spaces tidied, the default if empty."""
+    return " ".join((subject or "").split())[:MAX_SUBJECT_LENGTH] or DEFAULT_SUBJECT
+
+
+class NudgeError(ValueError):
+    """The reminder cannot be sent as written; the message says why."""
+
+
+def clean_message(message: str | None) -> str:
+    """The facilitator's words with line endings normalised; refuse them empty or too long."""
+    message = (message or "").replace("\r\n", "\n").strip()
+    if not message:
+        raise NudgeError("Write the message to send.")
+    if len(message) > MAX_MESSAGE_LENGTH:
+        raise NudgeError(f"Keep the message under {MAX_MESSAGE_LENGTH:,} characters; "
+                         f"it has {len(message):,}.")
+    return message
+
+
+def send_nudges(viewer: User, cohort: Cohort, leaders: list[User], subject: str,
+                message: str) -> NudgeReport:
+    """Email each leader the facilitator's message; log a Nudge for every one that went."""
+    subject, message = clean_subject(subject), clean_message(message)
+    link = current_app.config["COURSE_BASE_URL"].rstrip("/") + url_for("learn.home")
+    report = NudgeReport()
+    for leader in leaders:
+        body = render_template("facilitate/email/nudge.txt", leader=leader, sender=viewer,
+                               cohort=cohort, message=message, link=link)
+        try:
+            send_mail(leader.email, subject, body)
+        except (smtplib.SMTPException, OSError):
+            # Name nobody's words: the log says who was not reached, not what was said.
+            current_app.logger.exception("Could not send a reminder to user %s", leader.id)
+            report.failed.append(leader)
+            continue
+        db.session.add(Nudge(cohort_id=cohort.id, leader_id=leader.id, sent_by_id=viewer.id,
+                             subject=subject, message=message, created_at=utcnow()))
+        report.sent.append(leader)
+    db.session.flush()
+    return report
