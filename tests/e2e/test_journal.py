@@ -7,6 +7,8 @@ import re
 import zipfile
 from datetime import date
 
+from playwright.sync_api import expect
+
 from course.extensions import db
 from course.learn.models import SelfAssessment
 from course.models import Role
@@ -51,21 +53,20 @@ def test_journal_case_and_my_data(page, live_server):
     sign_in(page, live_server, leader["email"])
 
     page.goto(live_server.url + "/journal")
-    assert page.get_by_role("heading", name="My journal").is_visible()
-    assert page.get_by_text(FIRST_WORDS).is_visible()
-    assert page.get_by_text(ENTRY_WORDS).is_visible()
+    expect(page.get_by_role("heading", name="My journal")).to_be_visible()
+    expect(page.get_by_text(FIRST_WORDS)).to_be_visible()
+    expect(page.get_by_text(ENTRY_WORDS)).to_be_visible()
     check_page(page, "journal")
 
     page.get_by_label("Search your journal").fill("COMMS officer")
     page.get_by_role("button", name="Search").click()
     page.wait_for_url(re.compile(r"/journal\?q="))
-    assert page.get_by_text("1 match", exact=False).is_visible()
+    expect(page.get_by_text("1 match", exact=False)).to_be_visible()
     assert page.get_by_text(FIRST_WORDS).count() == 0
     check_page(page, "journal search")
     page.get_by_label("Search your journal").fill("nothing like this")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_text("No matches").is_visible()
-
+    expect(page.get_by_text("No matches")).to_be_visible()
     with page.expect_download() as info:
         page.get_by_role("link", name="Download as Markdown").click()
     download = info.value
@@ -75,7 +76,7 @@ def test_journal_case_and_my_data(page, live_server):
 
     page.get_by_role("link", name="Build a case for change").click()
     page.wait_for_url(re.compile(r"/case-for-change$"))
-    assert page.get_by_text("Nothing on this page is stored.").is_visible()
+    expect(page.get_by_text("Nothing on this page is stored.")).to_be_visible()
     check_page(page, "case form")
     page.locator(f"#pick-r{leader['one']}").check()
     page.get_by_role("button", name="Fill empty sections from my choices").click()
@@ -84,8 +85,8 @@ def test_journal_case_and_my_data(page, live_server):
     page.get_by_label("Title").fill("Listening before broadcasting")
     page.get_by_label("What I propose").fill("A three-month listening pilot\nwith comms.")
     page.get_by_role("button", name="Make the document").click()
-    assert page.get_by_role("heading", name="Listening before broadcasting").is_visible()
-    assert page.get_by_role("heading", name="Appendix: from my journal").is_visible()
+    expect(page.get_by_role("heading", name="Listening before broadcasting")).to_be_visible()
+    expect(page.get_by_role("heading", name="Appendix: from my journal")).to_be_visible()
     appendix = page.locator(".case-appendix")
     assert FIRST_WORDS in appendix.inner_text() and SECOND_WORDS not in appendix.inner_text()
     check_page(page, "case document")
@@ -118,11 +119,11 @@ def test_journal_case_and_my_data(page, live_server):
     check_page(page, "delete account")
     page.get_by_label("Type your email address to confirm").fill("not-me@example.org")
     page.get_by_role("button", name="Delete my account and everything in it").click()
-    assert page.get_by_text("nothing was deleted").first.is_visible()
+    expect(page.get_by_text("nothing was deleted").first).to_be_visible()
     check_page(page, "delete account with error")
     page.get_by_label("Type your email address to confirm").fill(leader["email"].upper())
     page.get_by_role("button", name="Delete my account and everything in it").click()
     page.wait_for_url(re.compile(r"/login$"))
-    assert page.get_by_text("Your account and everything in it has been deleted.").is_visible()
+    expect(page.get_by_text("Your account and everything in it has been deleted.")).to_be_visible()
     page.goto(live_server.url + "/journal")
     page.wait_for_url(re.compile(r"/login"))

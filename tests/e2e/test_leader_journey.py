@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -107,3 +108,75 @@ def test_session_expires_mid_reflection(page, live_server):
     page.wait_for_url(re.compile(r"/lessons/where-am-i"))
     assert page.locator("textarea[name=text]").first.input_value() == words
     expect(page.get_by_text("kept as a draft").first).to_be_visible()
+
+
+def test_whole_journey_from_invitation_to_case_for_change(page, live_server):
+    """Register -> self-assessment -> lesson -> reflection -> quiz -> experiment -> done ->
+    journal export -> case for change, at the phone and the desktop size."""
+    from course.cohorts import create_cohort, create_invitation, invitation_url
+
+    n = next(_numbers)
+    with live_server.app.app_context():
+        facilitator = create_user(f"f{n}@example.org", "Fran", Role.FACILITATOR, PASSWORD)
+        _, token = create_invitation(create_cohort(f"Journey {n}", facilitator), facilitator)
+        db.session.commit()
+        link = invitation_url(token)
+    email = f"whole{n}-{page.viewport_name}@example.org"
+    page.goto(link)
+    page.get_by_label("Your name").fill("Robin Adeyemi")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Choose a password").fill(PASSWORD)
+    page.get_by_label("Repeat the new password").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+
+    page.wait_for_url(re.compile(r"/assessment/before$"))
+    for group in page.get_by_role("group").all():
+        group.get_by_role("radio").nth(1).check()  # level 2 on every dimension
+    page.get_by_role("button", name="Save my answers").click()
+    page.wait_for_url(re.compile(r"/growth$"))
+    page.get_by_role("link", name="Course", exact=True).click()
+
+    page.get_by_role("link", name=re.compile("Start the next lesson")).click()
+    page.wait_for_url(re.compile(r"/lessons/where-am-i"))
+    words = "Journey words: our website is where residents give up on us."
+    page.locator("textarea[name=text]").first.fill(words)
+    page.locator(".save-status").first.filter(has_text="Draft saved").wait_for(timeout=10_000)
+    page.reload()
+    assert page.locator("textarea[name=text]").first.input_value() == words
+    page.get_by_role("button", name="Save reflection").first.click()
+    page.get_by_role("button", name="Share with my facilitator").click()
+    page.get_by_role("button", name="Stop sharing").click()
+    expect(page.get_by_text("This reflection is private again.")).to_be_visible()
+
+    for fieldset in page.locator("form.quiz-form fieldset").all():
+        fieldset.locator("input").first.check()
+    page.get_by_role("button", name="Check my answers").click()
+    expect(page.get_by_text("You scored")).to_be_visible()
+    page.get_by_role("link", name="Try the quiz again").click()
+
+    entry = "Journey entry: 14 mentions, most about missed bins."
+    page.get_by_label("What you did and what you noticed").fill(entry)
+    page.get_by_role("button", name="Log this entry").click()
+    expect(page.get_by_text("Experiment logged.")).to_be_visible()
+    page.get_by_role("button", name="Mark this lesson done").click()
+    page.wait_for_url(re.compile(r"/lessons/(?!where-am-i)"))
+    page.goto(live_server.url + "/course")
+    expect(page.get_by_text("1 of 18 lessons done", exact=False)).to_be_visible()
+
+    page.get_by_role("link", name="Journal", exact=True).click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download as Markdown").click()
+    journal = Path(info.value.path()).read_text(encoding="utf-8")
+    assert words in journal and entry in journal
+
+    page.goto(live_server.url + "/case-for-change")
+    page.locator("input[name=pick]").first.check()
+    page.locator("input[name=pick]").nth(1).check()
+    page.get_by_role("button", name="Fill empty sections from my choices").click()
+    page.get_by_label("Title").fill("Fix the front door first")
+    page.get_by_label("What I propose").fill("A month of listening to our web feedback.")
+    page.get_by_role("button", name="Make the document").click()
+    expect(page.get_by_role("heading", name="Fix the front door first")).to_be_visible()
+    document = page.locator("main").inner_text()
+    assert words in document and entry in document
+    check_page(page, "case document")

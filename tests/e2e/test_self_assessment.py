@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import re
 
+from playwright.sync_api import expect
+
 from course.extensions import db
 from course.models import Role
 from tests.conftest import PASSWORD
@@ -74,8 +76,9 @@ def test_before_self_assessment_then_my_growth(page, live_server):
     page.get_by_role("button", name="Save my answers").click()
 
     page.wait_for_url(re.compile(r"/growth$"))
-    assert page.get_by_text("before self-assessment is saved").is_visible()
-    assert page.get_by_role("img", name=re.compile("Your levels before the course")).is_visible()
+    expect(page.get_by_text("before self-assessment is saved")).to_be_visible()
+    chart = page.get_by_role("img", name=re.compile("Your levels before the course"))
+    expect(chart).to_be_visible()
     table = page.get_by_role("table")
     rows = [
         [cell.strip() for cell in row.locator("th, td").all_inner_texts()]
@@ -92,7 +95,7 @@ def test_before_self_assessment_then_my_growth(page, live_server):
     assert level(page, "Connecting", 4).is_checked()
 
     page.goto(f"{live_server.url}/assessment/after")  # allowed early, and it says so
-    assert page.get_by_text("meant for the end of the course").is_visible()
+    expect(page.get_by_text("meant for the end of the course")).to_be_visible()
     for dimension in DIMENSIONS:
         level(page, dimension, 4).click()
     page.get_by_role("button", name="Save my answers").click()
