@@ -170,5 +170,7 @@ def _quiz_averages(leader_ids, quiz_ids: list[str]) -> dict[int, float]:
         .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
         .subquery()
     )
-    rows = db.session.execute(select(best.c.user_id, func.avg(best.c.best)).group_by(best.c.user_id))
+    rows = db.session.execute(
+        select(best.c.user_id, func.avg(best.c.best)).group_by(best.c.user_id)
+    )
     return {user_id: float(average) for user_id, average in rows}

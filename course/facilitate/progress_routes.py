@@ -1,3 +1,103 @@
-"""(being written)"""
+"""A cohort's progress matrix and insight, on screen and as CSV (counts only, never text).
 
-from course.facilitate import bp  # noqa: F401
+    GET  /cohorts/<id>/progress        progress        the matrix; ?show= &sort= &dir=
+    GET  /cohorts/<id>/progress.csv    progress_csv    the same rows, columns and order
+    GET  /cohorts/<id>/insight         insight         lessons, quiz questions, growth
+    GET  /cohorts/<id>/questions.csv   questions_csv   one row per quiz question
+"""
+
+from __future__ import annotations
+
+from flask import current_app, render_template, request
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from course.access import facilitator_required
+from course.facilitate import bp
+from course.facilitate.csv_export import (
+    QUESTION_HEADER,
+    csv_response,
+    file_name,
+    matrix_header,
+    matrix_row,
+    question_rows,
+)
+from course.facilitate.insight import MIN_GROUP, build_insight
+from course.facilitate.matrix import INACTIVE_AFTER, STUCK_AFTER, LeaderRow, build_matrix
+from course.facilitate.matrix_view import (
+    CELLS,
+    COLUMNS,
+    FILTERS,
+    MatrixQuery,
+    lesson_column,
+    select_rows,
+    sort_label,
+)
+from course.models import utcnow
+from course.scoping import get_cohort_or_404
+
+# A cohort of 1,000 leaders by 40 lessons has 40,000 cells: each kind is written once here
+# and a row's cells joined in one go, rather than rendered cell by cell in Jinja.
+CELL_HTML = {
+    code: f'<td class="cell cell-{suffix}"><span aria-hidden="true">{escape(symbol)}</span>'
+          f'<span class="visually-hidden">{escape(label)}</span></td>'
+    for code, (suffix, symbol, label) in CELLS.items()
+}
+
+
+def cells_html(row: LeaderRow) -> Markup:
+    """A row's lesson cells as table data, each state in words as well as colour."""
+    return Markup("".join([CELL_HTML[cell] for cell in row.cells]))  # built from constants
+
+
+def _matrix(cohort_id: int):
+    cohort = get_cohort_or_404(current_user, cohort_id)
+    matrix = build_matrix(current_user, cohort, current_app.extensions["catalog"], utcnow())
+    query = MatrixQuery.from_args(request.args, len(matrix.lessons))
+    return cohort, matrix, query, select_rows(matrix, query)
+
+
+@bp.get("/cohorts/<int:cohort_id>/progress")
+@facilitator_required
+def progress(cohort_id: int):
+    """Leaders by lessons, with each leader's figures; filtered and sorted by the URL."""
+    cohort, matrix, query, rows = _matrix(cohort_id)
+    return render_template(
+        "facilitate/progress.html", cohort=cohort, matrix=matrix, query=query, rows=rows,
+        columns=COLUMNS, filters=FILTERS, lesson_column=lesson_column, cells=CELLS,
+        cells_html=cells_html, sort_label=sort_label(query, matrix.lessons),
+        inactive_days=INACTIVE_AFTER.days, stuck_days=STUCK_AFTER.days,
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>/progress.csv")
+@facilitator_required
+def progress_csv(cohort_id: int):
+    """The matrix as a spreadsheet: the rows, columns and order the screen shows."""
+    cohort, matrix, _, rows = _matrix(cohort_id)
+    return csv_response(
+        file_name(cohort.name, "progress", matrix.now), matrix_header(matrix),
+        (matrix_row(row) for row in rows),
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>/insight")
+@facilitator_required
+def insight(cohort_id: int):
+    """Completion per lesson, each quiz question, and the cohort's self-assessment."""
+    cohort = get_cohort_or_404(current_user, cohort_id)
+    figures = build_insight(current_user, cohort, current_app.extensions["catalog"])
+    return render_template(
+        "facilitate/insight.html", cohort=cohort, insight=figures, min_group=MIN_GROUP
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>/questions.csv")
+@facilitator_required
+def questions_csv(cohort_id: int):
+    """One row per quiz question: answered, % right, the most chosen wrong option."""
+    cohort = get_cohort_or_404(current_user, cohort_id)
+    figures = build_insight(current_user, cohort, current_app.extensions["catalog"])
+    return csv_response(
+        file_name(cohort.name, "questions", utcnow()), QUESTION_HEADER, question_rows(figures)
+    )

@@ -1,0 +1,92 @@
+"""The facilitator's CSV files: the matrix as shown, and one row per quiz question.
+
+UTF-8 with a byte-order mark (so spreadsheet programs read names like "Zoë" right), a
+header row, numbers as numbers and an empty cell for "none". A text cell that a
+spreadsheet would run as a formula gets a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+from flask import Response
+
+from course.facilitate.insight import Insight
+from course.facilitate.matrix import LeaderRow, Matrix
+from course.facilitate.matrix_view import HEADINGS
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A cell as written: None empty, numbers as they are, formula-like text defused."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_text(header: list[str], rows: Iterable[list[object]]) -> str:
+    """The CSV document (RFC 4180 line ends), with a byte-order mark."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(cell) for cell in header])
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    return out.getvalue()
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[list[object]]) -> Response:
+    """An attachment download of the CSV."""
+    return Response(
+        csv_text(header, rows).encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def file_name(cohort_name: str, what: str, now: datetime) -> str:
+    """'harbour-cohort-progress-2026-11-22.csv': ASCII only, safe in a header."""
+    slug = re.sub(r"[^a-z0-9]+", "-", cohort_name.lower()).strip("-")[:60] or "cohort"
+    return f"{slug}-{what}-{now.date().isoformat()}.csv"
+
+
+def matrix_header(matrix: Matrix) -> list[str]:
+    """The screen's columns; its Leader cell (name, email, badges) split into five."""
+    return [
+        HEADINGS["name"], "Email", "Account", "Stuck", "Inactive over 14 days",
+        f"{HEADINGS['progress']} (%)", "Lessons done", f"{HEADINGS['active']} (UTC)",
+        HEADINGS["reflections"], HEADINGS["shared"], f"{HEADINGS['quiz']} (%)",
+    ] + [f"{lesson.number}. {lesson.title}" for lesson in matrix.lessons]
+
+
+def matrix_row(row: LeaderRow) -> list[object]:
+    """One leader's figures; lesson cells hold the state words of course.learn.progress."""
+    return [
+        row.name, row.email, "active" if row.active else "deactivated",
+        "yes" if row.stuck else "no", "yes" if row.inactive else "no",
+        row.percent, row.done, row.last_active.date().isoformat() if row.last_active else None,
+        row.reflections, row.shared, row.quiz_average,
+    ] + [row.state(index) for index in range(len(row.cells))]
+
+
+QUESTION_HEADER = [
+    "Lesson", "Quiz", "Question id", "Question", "Answered", "Right (%)",
+    "Most chosen wrong option", "Times chosen",
+]
+
+
+def question_rows(insight: Insight) -> list[list[object]]:
+    """One row per scored quiz question, in course order."""
+    return [
+        [f"{figures.lesson.number}. {figures.lesson.title}", figures.quiz.title, question.id,
+         question.prompt, question.answered, question.percent_right,
+         question.wrong_option, question.wrong_count if question.wrong_option else None]
+        for figures in insight.quizzes
+        for question in figures.questions
+    ]

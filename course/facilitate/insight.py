@@ -1,0 +1,257 @@
+"""Where a cohort finds the course hard: completion per lesson, each quiz question, and growth.
+
+Counts and averages only. Quiz figures use each leader's latest attempt at each quiz; a
+typed (short) answer is never shown, and no reflection is read at all.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from sqlalchemy import case, func, select
+
+from course.content import Catalog, InvalidAnswer, Lesson, Question, Quiz, Scale, TrueFalse
+from course.content.choice_questions import ChoiceQuestion
+from course.content.render import plain_text
+from course.extensions import db
+from course.learn.growth import (
+    AFTER,
+    BEFORE,
+    STAGES,
+    Chart,
+    GrowthRow,
+    dimension_name,
+    growth_chart,
+    scale_questions,
+)
+from course.learn.models import LessonProgress, QuizAttempt, SelfAssessment
+from course.models import Cohort, Membership, User
+from course.scoping import leader_memberships_query
+
+# A stage's average per dimension is shown once this many leaders have answered it, so no
+# one leader's self-rating can be read off the chart.
+MIN_GROUP = 3
+
+
+def percent(part: int, whole: int) -> int | None:
+    """A rounded percentage, or None when there is nothing to divide by."""
+    return round(100 * part / whole) if whole else None
+
+
+@dataclass(frozen=True)
+class LessonCompletion:
+    lesson: Lesson
+    done: int
+    in_progress: int
+    leaders: int
+
+    @property
+    def percent(self) -> int | None:
+        return percent(self.done, self.leaders)
+
+
+@dataclass(frozen=True)
+class QuestionFigures:
+    """How a cohort answered one question, over each leader's latest attempt at its quiz."""
+
+    id: str
+    prompt: str  # plain text
+    answered: int
+    right: int
+    wrong_option: str | None  # the wrong option chosen most often (option text)
+    wrong_count: int
+    typed: bool  # a short answer: what leaders typed is theirs and is not shown
+
+    @property
+    def percent_right(self) -> int | None:
+        return percent(self.right, self.answered)
+
+
+@dataclass(frozen=True)
+class QuizFigures:
+    lesson: Lesson
+    quiz: Quiz
+    takers: int
+    questions: tuple[QuestionFigures, ...]
+
+
+@dataclass(frozen=True)
+class DimensionFigures:
+    """A dimension's cohort averages (None under MIN_GROUP answers) and how many answered."""
+
+    dimension: str
+    name: str
+    before: float | None
+    before_count: int
+    after: float | None
+    after_count: int
+
+    @property
+    def change_text(self) -> str:
+        if self.before is None or self.after is None:
+            return "not yet known"
+        change = round(self.after - self.before, 1)
+        if change == 0:
+            return "no change"
+        return f"+{change:.1f}" if change > 0 else f"\u2212{-change:.1f}"
+
+
+@dataclass(frozen=True)
+class Insight:
+    leaders: int
+    lessons: tuple[LessonCompletion, ...]
+    quizzes: tuple[QuizFigures, ...]
+    dimensions: tuple[DimensionFigures, ...]
+    answered: dict[str, int]  # leaders who answered each stage of the self-assessment
+    chart: Chart | None
+    maximum: int
+
+
+def build_insight(viewer: User, cohort: Cohort, catalog: Catalog) -> Insight:
+    """A cohort's figures, in four queries whatever its size."""
+    members = leader_memberships_query(viewer, [cohort.id])
+    leader_ids = members.with_only_columns(Membership.user_id)
+    leaders = db.session.scalar(members.with_only_columns(func.count(Membership.user_id)))
+    rows = db.session.execute(
+        select(
+            LessonProgress.lesson_id,
+            func.count(case((LessonProgress.completed_at.is_not(None), 1))),
+            func.count(case((LessonProgress.completed_at.is_(None), 1))),
+        )
+        .where(LessonProgress.user_id.in_(leader_ids))
+        .group_by(LessonProgress.lesson_id)
+    )
+    counts = {lesson_id: (done, open_) for lesson_id, done, open_ in rows}
+    lessons = tuple(
+        LessonCompletion(lesson, *counts.get(lesson.id, (0, 0)), leaders)
+        for lesson in catalog.ordered_lessons
+    )
+    dimensions, answered = _self_assessment(leader_ids, catalog)
+    maximum = max((q.maximum for q in scale_questions(catalog)), default=5)
+    return Insight(
+        leaders, lessons, _quiz_figures(leader_ids, catalog), dimensions, answered,
+        _chart(dimensions, answered, maximum), maximum,
+    )
+
+
+def _quiz_figures(leader_ids, catalog: Catalog) -> tuple[QuizFigures, ...]:
+    latest = select(func.max(QuizAttempt.id)).where(QuizAttempt.user_id.in_(leader_ids)).group_by(
+        QuizAttempt.user_id, QuizAttempt.quiz_id
+    )
+    attempts: dict[str, list[dict]] = {}
+    for quiz_id, answers in db.session.execute(
+        select(QuizAttempt.quiz_id, QuizAttempt.answers).where(QuizAttempt.id.in_(latest))
+    ):
+        attempts.setdefault(quiz_id, []).append(answers if isinstance(answers, dict) else {})
+    found = []
+    for lesson in catalog.ordered_lessons:
+        quiz = catalog.quizzes.get(lesson.quiz_id) if lesson.quiz_id else None
+        if quiz is None:
+            continue
+        taken = attempts.get(quiz.id, [])
+        questions = tuple(
+            _question_figures(question, taken) for question in quiz.questions if question.scored
+        )
+        found.append(QuizFigures(lesson, quiz, len(taken), questions))
+    return tuple(found)
+
+
+def _question_figures(question: Question, attempts: list[dict]) -> QuestionFigures:
+    answered = right = 0
+    wrong: Counter[str] = Counter()
+    graded: dict[tuple, tuple[bool, list[str]] | None] = {}  # few distinct answers: grade once
+    for answers in attempts:
+        response = (answers.get(question.id) or {}).get("response")
+        if not isinstance(response, list):
+            continue
+        key = tuple(str(value) for value in response)
+        if key not in graded:
+            graded[key] = _grade(question, list(key))
+        if graded[key] is None:
+            continue  # no longer a valid answer to the question as it stands now
+        correct, wrong_choices = graded[key]
+        answered += 1
+        right += correct
+        wrong.update(wrong_choices)
+    # Ties go to the option listed first, so the figure does not change between requests.
+    order = _option_texts(question)
+    top = max(wrong, key=lambda text: (wrong[text], -order.index(text)), default=None)
+    return QuestionFigures(
+        question.id, plain_text(question.prompt_html), answered, right, top,
+        wrong[top] if top else 0, typed=not order,
+    )
+
+
+def _option_texts(question: Question) -> list[str]:
+    if isinstance(question, ChoiceQuestion):
+        return [option.text for option in question.options]
+    if isinstance(question, TrueFalse):
+        return ["True", "False"]
+    return []
+
+
+def _grade(question: Question, response: list[str]) -> tuple[bool, list[str]] | None:
+    """Whether the answer is right, and the wrong options it chose (texts)."""
+    try:
+        grade = question.grade(response)
+    except InvalidAnswer:
+        return None
+    if isinstance(question, ChoiceQuestion):
+        # grade() has checked every non-blank value is an option's index.
+        chosen = sorted({int(value) for value in response if value.strip()})
+        return bool(grade.correct), [
+            question.options[index].text for index in chosen if not question.options[index].correct
+        ]
+    if isinstance(question, TrueFalse):
+        wrong = [f.text for f in grade.feedback if f.chosen and not f.correct]
+        return bool(grade.correct), wrong
+    return bool(grade.correct), []
+
+
+def _self_assessment(leader_ids, catalog: Catalog):
+    questions = scale_questions(catalog)
+    levels: dict[str, dict[str, list[int]]] = {stage: {} for stage in STAGES}
+    answered = dict.fromkeys(STAGES, 0)
+    for stage, given in db.session.execute(
+        select(SelfAssessment.stage, SelfAssessment.levels).where(
+            SelfAssessment.user_id.in_(leader_ids), SelfAssessment.skipped.is_(False)
+        )
+    ):
+        if stage not in levels or not isinstance(given, dict) or not given:
+            continue
+        answered[stage] += 1
+        for question in questions:
+            value = given.get(question.id)
+            if isinstance(value, int) and value in question.values:
+                levels[stage].setdefault(question.id, []).append(value)
+
+    def average(stage: str, dimension: str) -> tuple[float | None, int]:
+        values = levels[stage].get(dimension, [])
+        if len(values) < MIN_GROUP:
+            return None, len(values)
+        return round(sum(values) / len(values), 1), len(values)
+
+    dimensions = tuple(
+        DimensionFigures(q.id, dimension_name(q.id), *average(BEFORE, q.id), *average(AFTER, q.id))
+        for q in questions if isinstance(q, Scale)
+    )
+    return dimensions, answered
+
+
+def _chart(dimensions, answered: dict[str, int], maximum: int) -> Chart | None:
+    """The leaders' growth chart laid out for cohort averages; None with nothing to draw."""
+    stages = tuple(
+        stage for stage in STAGES if any(getattr(d, stage) is not None for d in dimensions)
+    )
+    if not stages:
+        return None
+    rows = tuple(GrowthRow(d.dimension, d.name, d.before, d.after) for d in dimensions)
+    chart = growth_chart(rows, stages, maximum)
+    slots = [(row, stage) for row in rows for stage in stages]  # the order bars are laid out
+    bars = tuple(
+        bar if getattr(row, stage) is not None
+        else replace(bar, text=f"{stage.capitalize()}: under {MIN_GROUP} answers")
+        for bar, (row, stage) in zip(chart.bars, slots, strict=True)
+    )
+    return replace(chart, bars=bars)
