@@ -25,6 +25,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed-run
 	export COURSE_ENV=$${COURSE_ENV:-development}; \
+	export COURSE_BASE_URL=$${COURSE_BASE_URL:-http://$(HOST):$(PORT)}; \
 	$(FLASK) db upgrade && \
 	$(FLASK) demo --if-empty && \
 	echo "Serving Clearing on http://$(HOST):$(PORT)" && \
