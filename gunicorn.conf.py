@@ -5,6 +5,7 @@ Environment:
                     front, see docs/deploy.md). Several addresses: separate with commas.
   GUNICORN_WORKERS  worker processes (default 2 x CPU cores + 1, at most 8).
   GUNICORN_TIMEOUT  seconds a request may take before its worker is restarted (default 30).
+  GUNICORN_MAX_REQUESTS  restart each worker after this many requests (default 0: never).
 
 Every worker is stateless: sessions live in the database, rate limits in Redis
 (COURSE_REDIS_URL), so any number of workers and hosts can serve the same users.
@@ -16,12 +17,12 @@ import re
 
 from gunicorn.glogging import Logger
 
-# Each worker costs about 60-80 MB (the course catalog is loaded into each); past 8 the
+# Each worker costs about 80-100 MB (the app and course catalog load into each); past 8 the
 # database, not gunicorn, is the limit on one host. Run more hosts instead.
 MAX_DEFAULT_WORKERS = 8
 
 
-def _int_from_env(name: str, default: int) -> int:
+def _int_from_env(name: str, default: int, minimum: int = 1) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
@@ -29,8 +30,8 @@ def _int_from_env(name: str, default: int) -> int:
         value = int(raw)
     except ValueError as exc:
         raise SystemExit(f"{name} must be a whole number, not {raw!r}") from exc
-    if value < 1:
-        raise SystemExit(f"{name} must be at least 1, not {value}")
+    if value < minimum:
+        raise SystemExit(f"{name} must be at least {minimum}, not {value}")
     return value
 
 
@@ -50,10 +51,11 @@ keepalive = 2  # only used by non-sync workers; the proxy opens a connection per
 # connection or SQLite handle shared across processes.
 preload_app = False
 
-# Recycle workers now and then so a slow leak cannot grow without bound; the jitter keeps
-# them from restarting together.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycling workers after N requests is off by default: no leak is known, and a worker
+# restart reloads the app (about a second of CPU), which at a few hundred requests a second
+# would be paid every few seconds. GUNICORN_MAX_REQUESTS=50000 turns it on if one appears.
+max_requests = _int_from_env("GUNICORN_MAX_REQUESTS", 0, minimum=0)
+max_requests_jitter = max_requests // 10
 
 # Access log and errors to stdout/stderr: the service manager (systemd, a container
 # runtime) collects them. The access log line records the time taken in microseconds (%D).

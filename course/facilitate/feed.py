@@ -2,19 +2,21 @@
 
 Every query here filters `Reflection.shared` in SQL at request time: the text of a
 private reflection is never even fetched for a facilitator, and an undone share leaves
-the feed on the next request. Services flush; the view commits once.
+the feed on the next request. The feed shows what the leader last saved, not a draft
+they are still typing. Services flush; the view commits once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import abort
 from sqlalchemy import Select, case, func, select
 
 from course.content import Catalog, Lesson
 from course.extensions import db
-from course.learn.models import Reflection, ReflectionReply
+from course.learn.models import Reflection, ReflectionReply, ReflectionVersion
 from course.learn.reflecting import replies_for
 from course.models import Cohort, Membership, Role, User, utcnow
 from course.scoping import scoped_cohort_ids
@@ -29,11 +31,14 @@ class ReplyError(ValueError):
 
 @dataclass
 class SharedItem:
-    """One shared reflection in the feed, with who wrote it and the replies so far."""
+    """One shared reflection in the feed: who wrote it, what they last saved, the replies."""
 
-    reflection: Reflection
-    leader: User
+    reflection_id: int
+    lesson_id: str
     prompt_text: str
+    leader_name: str
+    text: str | None  # the latest explicitly saved version (None before the first save)
+    shared_at: datetime | None
     replies: list[tuple[ReflectionReply, str]] = field(default_factory=list)  # (reply, author)
 
 
@@ -59,10 +64,13 @@ class SharedFeed:
 
 
 def shared_query(viewer: User, cohort: Cohort) -> Select:
-    """(Reflection, leader) for what the cohort's leaders share, within the viewer's scope."""
+    """Reflections the cohort's leaders share, within the viewer's scope.
+
+    Selects columns, never the Reflection entity: its `text` is the live draft, which a
+    facilitator does not see (nor should a debug log of fetched rows).
+    """
     return (
-        select(Reflection, User)
-        .join(User, User.id == Reflection.user_id)
+        select(Reflection.id)
         .join(Membership, Membership.user_id == Reflection.user_id)
         .where(
             Reflection.shared.is_(True),
@@ -73,14 +81,12 @@ def shared_query(viewer: User, cohort: Cohort) -> Select:
     )
 
 
-def get_shared_reflection_or_404(viewer: User, cohort: Cohort, reflection_id: int) -> Reflection:
-    """A reflection shared by a leader of this cohort; private or anyone else's is 404."""
-    row = db.session.execute(
-        shared_query(viewer, cohort).where(Reflection.id == reflection_id)
-    ).first()
-    if row is None:
+def get_shared_reflection_or_404(viewer: User, cohort: Cohort, reflection_id: int) -> int:
+    """The id of a reflection a leader of this cohort shares; private or foreign is 404."""
+    found = db.session.scalar(shared_query(viewer, cohort).where(Reflection.id == reflection_id))
+    if found is None:
         abort(404)
-    return row[0]
+    return found
 
 
 def shared_feed(viewer: User, cohort: Cohort, catalog: Catalog, *,
@@ -100,26 +106,37 @@ def shared_feed(viewer: User, cohort: Cohort, catalog: Catalog, *,
     order = {lesson.id: n for n, lesson in enumerate(catalog.ordered_lessons)}
     # Lessons since removed from the course come last, grouped by their old id.
     position = case(order, value=Reflection.lesson_id, else_=len(order)) if order else 0
+    saved_text = (
+        select(ReflectionVersion.text)
+        .where(ReflectionVersion.reflection_id == Reflection.id)
+        .order_by(ReflectionVersion.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
-        query.order_by(position, Reflection.lesson_id, Reflection.shared_at.desc(),
-                       Reflection.id.desc())
+        query.add_columns(Reflection.lesson_id, Reflection.prompt_id, Reflection.shared_at,
+                          User.name, saved_text)
+        .join(User, User.id == Reflection.user_id)
+        .order_by(position, Reflection.lesson_id, Reflection.shared_at.desc(),
+                  Reflection.id.desc())
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
-    replies = replies_for([row[0].id for row in rows])
+    replies = replies_for([row[0] for row in rows])
     groups: dict[str, LessonGroup] = {}
-    for reflection, leader in rows:
-        lesson = catalog.lessons.get(reflection.lesson_id)
-        group = groups.setdefault(reflection.lesson_id,
-                                  LessonGroup(reflection.lesson_id, lesson))
-        group.items.append(SharedItem(reflection, leader, prompt_text(lesson, reflection),
-                                      replies.get(reflection.id, [])))
+    for reflection_id, lesson_id_, prompt_id, shared_at, name, text in rows:
+        lesson = catalog.lessons.get(lesson_id_)
+        group = groups.setdefault(lesson_id_, LessonGroup(lesson_id_, lesson))
+        group.items.append(SharedItem(
+            reflection_id, lesson_id_, prompt_text(lesson, prompt_id), name, text,
+            shared_at, replies.get(reflection_id, []),
+        ))
     return SharedFeed(list(groups.values()), total, page, pages)
 
 
-def prompt_text(lesson: Lesson | None, reflection: Reflection) -> str:
+def prompt_text(lesson: Lesson | None, prompt_id: str) -> str:
     """The question the leader answered, as the course asks it now."""
     for prompt in lesson.reflections if lesson else ():
-        if prompt.id == reflection.prompt_id:
+        if prompt.id == prompt_id:
             return prompt.text
     return "(This question is no longer in the course.)"
 
@@ -143,11 +160,9 @@ def clean_reply(text: str | None) -> str:
     return text
 
 
-def add_reply(reflection: Reflection, author: User, text: str) -> ReflectionReply:
-    """Keep a facilitator's reply to a shared reflection (the caller loaded it scoped)."""
-    if not reflection.shared:
-        raise ReplyError("This reflection is no longer shared.")
-    reply = ReflectionReply(reflection_id=reflection.id, author_id=author.id,
+def add_reply(reflection_id: int, author: User, text: str) -> ReflectionReply:
+    """Keep a facilitator's reply to a shared reflection (its id reached through the scope)."""
+    reply = ReflectionReply(reflection_id=reflection_id, author_id=author.id,
                             text=clean_reply(text), created_at=utcnow())
     db.session.add(reply)
     db.session.flush()

@@ -90,11 +90,11 @@ def shared(cohort_id: int):
 def reply(cohort_id: int, reflection_id: int):
     """Reply to a shared reflection; the leader sees it beside their words."""
     cohort = get_cohort_or_404(current_user, cohort_id)
-    reflection = get_shared_reflection_or_404(current_user, cohort, reflection_id)
+    reflection_id = get_shared_reflection_or_404(current_user, cohort, reflection_id)
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            add_reply(reflection, current_user, form.text.data)
+            add_reply(reflection_id, current_user, form.text.data)
         except ReplyError as error:
             db.session.rollback()
             form.text.errors.append(str(error))
@@ -103,9 +103,10 @@ def reply(cohort_id: int, reflection_id: int):
             flash("Reply sent. The leader sees it beside their reflection.", "success")
             return redirect(url_for("facilitate.shared", cohort_id=cohort.id,
                                     lesson=request.args.get("lesson") or None,
-                                    _anchor=f"reflection-{reflection.id}"))
+                                    page=request.args.get("page") or None,
+                                    _anchor=f"reflection-{reflection_id}"))
     errors = form.text.errors or ["This form had expired. Please send your reply again."]
-    return render_shared(cohort, failed=(reflection.id, " ".join(errors), form.text.data or ""),
+    return render_shared(cohort, failed=(reflection_id, " ".join(errors), form.text.data or ""),
                          status=422)
 
 

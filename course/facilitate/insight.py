@@ -75,6 +75,12 @@ class QuizFigures:
     takers: int
     questions: tuple[QuestionFigures, ...]
 
+    @property
+    def percent_right(self) -> int | None:
+        """The share of all answers to the quiz's questions that were right."""
+        return percent(sum(q.right for q in self.questions),
+                       sum(q.answered for q in self.questions))
+
 
 @dataclass(frozen=True)
 class DimensionFigures:
@@ -107,19 +113,35 @@ class Insight:
     chart: Chart | None
     maximum: int
 
+    def hardest(self, count: int = 5) -> list[tuple[QuizFigures, QuestionFigures]]:
+        """The questions answered right least often (some answered, not all right)."""
+        found = [(quiz, question) for quiz in self.quizzes for question in quiz.questions
+                 if question.answered and question.right < question.answered]
+        found.sort(key=lambda item: (item[1].percent_right, -item[1].answered))
+        return found[:count]
+
 
 def build_insight(viewer: User, cohort: Cohort, catalog: Catalog) -> Insight:
     """A cohort's figures, in four queries whatever its size."""
-    members = leader_memberships_query(viewer, [cohort.id])
-    leader_ids = members.with_only_columns(Membership.user_id)
-    leaders = db.session.scalar(members.with_only_columns(func.count(Membership.user_id)))
+
+    def leader_ids():
+        # A new subquery per statement keeps each in SQLAlchemy's compiled-statement cache.
+        return leader_memberships_query(viewer, [cohort.id]).with_only_columns(
+            Membership.user_id
+        )
+
+    leaders = db.session.scalar(
+        leader_memberships_query(viewer, [cohort.id]).with_only_columns(
+            func.count(Membership.user_id)
+        )
+    )
     rows = db.session.execute(
         select(
             LessonProgress.lesson_id,
             func.count(case((LessonProgress.completed_at.is_not(None), 1))),
             func.count(case((LessonProgress.completed_at.is_(None), 1))),
         )
-        .where(LessonProgress.user_id.in_(leader_ids))
+        .where(LessonProgress.user_id.in_(leader_ids()))
         .group_by(LessonProgress.lesson_id)
     )
     counts = {lesson_id: (done, open_) for lesson_id, done, open_ in rows}
@@ -127,53 +149,60 @@ def build_insight(viewer: User, cohort: Cohort, catalog: Catalog) -> Insight:
         LessonCompletion(lesson, *counts.get(lesson.id, (0, 0)), leaders)
         for lesson in catalog.ordered_lessons
     )
-    dimensions, answered = _self_assessment(leader_ids, catalog)
+    dimensions, answered = _self_assessment(leader_ids(), catalog)
     maximum = max((q.maximum for q in scale_questions(catalog)), default=5)
     return Insight(
-        leaders, lessons, _quiz_figures(leader_ids, catalog), dimensions, answered,
+        leaders, lessons, _quiz_figures(leader_ids(), catalog), dimensions, answered,
         _chart(dimensions, answered, maximum), maximum,
     )
 
 
 def _quiz_figures(leader_ids, catalog: Catalog) -> tuple[QuizFigures, ...]:
-    latest = select(func.max(QuizAttempt.id)).where(QuizAttempt.user_id.in_(leader_ids)).group_by(
-        QuizAttempt.user_id, QuizAttempt.quiz_id
+    latest = (
+        select(func.max(QuizAttempt.id))
+        .where(QuizAttempt.user_id.in_(leader_ids))
+        .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
     )
-    attempts: dict[str, list[dict]] = {}
+    # One pass over the attempts tallies the distinct responses to each question; a
+    # cohort gives few distinct ones, so each is graded once however many leaders gave it.
+    takers: Counter[str] = Counter()
+    tallies: dict[str, Counter[tuple]] = {}
     for quiz_id, answers in db.session.execute(
         select(QuizAttempt.quiz_id, QuizAttempt.answers).where(QuizAttempt.id.in_(latest))
     ):
-        attempts.setdefault(quiz_id, []).append(answers if isinstance(answers, dict) else {})
+        takers[quiz_id] += 1
+        tally = tallies.setdefault(quiz_id, Counter())
+        for question_id, given in (answers.items() if isinstance(answers, dict) else ()):
+            response = given.get("response") if isinstance(given, dict) else None
+            if isinstance(response, list):
+                tally[question_id, tuple(str(value) for value in response)] += 1
     found = []
     for lesson in catalog.ordered_lessons:
         quiz = catalog.quizzes.get(lesson.quiz_id) if lesson.quiz_id else None
         if quiz is None:
             continue
-        taken = attempts.get(quiz.id, [])
+        tally = tallies.get(quiz.id, Counter())
         questions = tuple(
-            _question_figures(question, taken) for question in quiz.questions if question.scored
+            _question_figures(question, tally) for question in quiz.questions if question.scored
         )
-        found.append(QuizFigures(lesson, quiz, len(taken), questions))
+        found.append(QuizFigures(lesson, quiz, takers[quiz.id], questions))
     return tuple(found)
 
 
-def _question_figures(question: Question, attempts: list[dict]) -> QuestionFigures:
+def _question_figures(question: Question, tally: Counter[tuple]) -> QuestionFigures:
     answered = right = 0
     wrong: Counter[str] = Counter()
-    graded: dict[tuple, tuple[bool, list[str]] | None] = {}  # few distinct answers: grade once
-    for answers in attempts:
-        response = (answers.get(question.id) or {}).get("response")
-        if not isinstance(response, list):
+    for (question_id, response), count in tally.items():
+        if question_id != question.id:
             continue
-        key = tuple(str(value) for value in response)
-        if key not in graded:
-            graded[key] = _grade(question, list(key))
-        if graded[key] is None:
+        graded = _grade(question, list(response))
+        if graded is None:
             continue  # no longer a valid answer to the question as it stands now
-        correct, wrong_choices = graded[key]
-        answered += 1
-        right += correct
-        wrong.update(wrong_choices)
+        correct, wrong_choices = graded
+        answered += count
+        right += count if correct else 0
+        for text in wrong_choices:
+            wrong[text] += count
     # Ties go to the option listed first, so the figure does not change between requests.
     order = _option_texts(question)
     top = max(wrong, key=lambda text: (wrong[text], -order.index(text)), default=None)

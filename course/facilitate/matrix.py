@@ -15,7 +15,6 @@ from sqlalchemy import and_, case, func, select, union_all
 from course.content import Catalog, Lesson
 from course.extensions import db
 from course.learn.models import (
-    ExperimentEntry,
     LessonProgress,
     QuizAttempt,
     Reflection,
@@ -31,6 +30,7 @@ STUCK_AFTER = timedelta(days=7)
 # for longer than STUCK_AFTER is told apart (it is still "in progress" there).
 STUCK = "stuck"
 STATE_RANK = {NOT_STARTED: 0, IN_PROGRESS: 1, STUCK: 1, DONE: 2}
+CELL_CODES = (IN_PROGRESS, STUCK, DONE)  # as the cells query numbers them
 
 
 @dataclass(frozen=True)
@@ -75,66 +75,73 @@ def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) 
     """Every leader of a cohort in the viewer's scope, with their progress; five queries."""
     lessons = catalog.ordered_lessons
     position = {lesson.id: index for index, lesson in enumerate(lessons)}
-    members = leader_memberships_query(viewer, [cohort.id])
-    leader_ids = members.with_only_columns(Membership.user_id)
-    people = db.session.execute(
-        members.with_only_columns(
-            User.id, User.name, User.email, User.active, Membership.joined_at
-        ).select_from(Membership).join(User, User.id == Membership.user_id)
-    ).all()
 
+    def leader_ids():
+        # A new subquery for each statement: one shared between statements picks up state
+        # from the first execution and then misses SQLAlchemy's compiled-statement cache.
+        return leader_memberships_query(viewer, [cohort.id]).with_only_columns(
+            Membership.user_id
+        )
+
+    people = db.session.execute(
+        leader_memberships_query(viewer, [cohort.id])
+        .with_only_columns(User.id, User.name, User.email, User.active, Membership.joined_at)
+        .select_from(Membership)
+        .join(User, User.id == Membership.user_id)
+    ).all()
     cells = {person.id: [NOT_STARTED] * len(lessons) for person in people}
-    stuck_since = now - STUCK_AFTER
-    long_open = and_(LessonProgress.completed_at.is_(None), LessonProgress.started_at < stuck_since)
-    for user_id, lesson_id, done, stuck in db.session.execute(
-        select(
-            LessonProgress.user_id, LessonProgress.lesson_id,
-            LessonProgress.completed_at.is_not(None), case((long_open, 1), else_=0),
-        ).where(LessonProgress.user_id.in_(leader_ids))
+    code = case(
+        (LessonProgress.completed_at.is_not(None), 2),
+        (LessonProgress.started_at < now - STUCK_AFTER, 1),
+        else_=0,
+    )
+    for user_id, lesson_id, cell in db.session.execute(
+        select(LessonProgress.user_id, LessonProgress.lesson_id, code)
+        .where(LessonProgress.user_id.in_(leader_ids()))
     ):
         index = position.get(lesson_id)
         if index is not None:  # a lesson since removed from the course counts for nothing
-            cells[user_id][index] = DONE if done else STUCK if stuck else IN_PROGRESS
+            cells[user_id][index] = CELL_CODES[cell]
 
-    last_active = _last_active(leader_ids)
-    written = _reflection_counts(leader_ids)
-    averages = _quiz_averages(leader_ids, [lesson.quiz_id for lesson in lessons if lesson.quiz_id])
+    seen = _activity(leader_ids())
+    written = _reflections(leader_ids())
+    averages = _quiz_averages(
+        leader_ids(), [lesson.quiz_id for lesson in lessons if lesson.quiz_id]
+    )
     inactive_since = now - INACTIVE_AFTER
     rows = []
     for person in people:
         row_cells = tuple(cells[person.id])
         done = row_cells.count(DONE)
-        seen = last_active.get(person.id)
-        reflections, shared = written.get(person.id, (0, 0))
+        reflections, shared, shared_at = written.get(person.id, (0, 0, None))
+        moments = [at for at in (seen.get(person.id), shared_at) if at]
+        last_active = max(moments) if moments else None
         average = averages.get(person.id)
         rows.append(LeaderRow(
             id=person.id, name=person.name, email=person.email, active=person.active,
             cells=row_cells, done=done,
             percent=round(100 * done / len(lessons)) if lessons else 0,
-            last_active=seen, reflections=reflections, shared=shared,
+            last_active=last_active, reflections=reflections, shared=shared,
             quiz_average=None if average is None else round(100 * average),
             stuck=STUCK in row_cells,
-            inactive=(seen or person.joined_at) < inactive_since,
+            inactive=(last_active or person.joined_at) < inactive_since,
         ))
     return Matrix(lessons, tuple(rows), now)
 
 
-def _last_active(leader_ids) -> dict[int, datetime]:
-    """Each leader's latest activity of any kind, in one grouped query.
+# Last active is the latest of the lesson progress rows, which course.learn.progress's
+# touch_lesson updates on opening a lesson, writing a reflection, a quiz attempt and an
+# experiment (tests/facilitate/test_matrix.py checks each), the self-assessment and
+# sharing a reflection, which do not touch a lesson.
 
-    Most activity also touches LessonProgress.updated_at (course.learn.progress.touch_lesson),
-    but sharing, the self-assessment and quizzes outside a lesson do not, so all are read.
-    """
-    sources = [
-        select(LessonProgress.user_id.label("user_id"), LessonProgress.updated_at.label("at")),
-        select(Reflection.user_id, Reflection.updated_at),
-        select(Reflection.user_id, Reflection.shared_at).where(Reflection.shared_at.is_not(None)),
-        select(QuizAttempt.user_id, QuizAttempt.created_at),
-        select(ExperimentEntry.user_id, ExperimentEntry.created_at),
-        select(SelfAssessment.user_id, SelfAssessment.updated_at),
-    ]
+
+def _activity(leader_ids) -> dict[int, datetime]:
+    """Each leader's latest lesson activity or self-assessment."""
     activity = union_all(
-        *(source.where(source.selected_columns[0].in_(leader_ids)) for source in sources)
+        select(LessonProgress.user_id.label("user_id"), LessonProgress.updated_at.label("at"))
+        .where(LessonProgress.user_id.in_(leader_ids)),
+        select(SelfAssessment.user_id, SelfAssessment.updated_at)
+        .where(SelfAssessment.user_id.in_(leader_ids)),
     ).subquery()
     rows = db.session.execute(
         select(activity.c.user_id, func.max(activity.c.at)).group_by(activity.c.user_id)
@@ -142,23 +149,26 @@ def _last_active(leader_ids) -> dict[int, datetime]:
     return dict(rows.all())
 
 
-def _reflection_counts(leader_ids) -> dict[int, tuple[int, int]]:
-    """(written, shared) reflections per leader: counted in SQL, the text never fetched."""
-    written = func.length(func.trim(Reflection.text)) > 0
+def _reflections(leader_ids) -> dict[int, tuple]:
+    """(written, shared, last shared) per leader; the text is never fetched."""
+    # trim() <> '' is what "holds some text" means (course.learn.progress), at half the
+    # cost of length(trim()) on SQLite.
+    written = func.trim(Reflection.text) != ""
     rows = db.session.execute(
         select(
             Reflection.user_id,
             func.count(case((written, 1))),
             func.count(case((and_(written, Reflection.shared.is_(True)), 1))),
+            func.max(Reflection.shared_at),
         )
         .where(Reflection.user_id.in_(leader_ids))
         .group_by(Reflection.user_id)
     )
-    return {user_id: (count, shared) for user_id, count, shared in rows}
+    return {user_id: tuple(figures) for user_id, *figures in rows}
 
 
 def _quiz_averages(leader_ids, quiz_ids: list[str]) -> dict[int, float]:
-    """The mean over the quizzes a leader took of their best score there (0..1)."""
+    """The mean, over the course's quizzes a leader took, of their best score (0..1)."""
     if not quiz_ids:
         return {}
     best = (

@@ -43,12 +43,13 @@ COLUMNS: tuple[tuple[str, str, Callable[[LeaderRow], object]], ...] = (
 )
 HEADINGS = {key: heading for key, heading, _ in COLUMNS}
 VALUES = {key: value for key, _, value in COLUMNS}
-# Each cell says its state in text (a symbol and a label read out), not by colour alone.
-CELLS = {  # code: (class suffix, symbol shown, label)
-    DONE: ("done", "\u2713", "Done"),
-    IN_PROGRESS: ("open", "\u25d0", "In progress"),
-    STUCK: ("stuck", "\u25d0!", f"In progress for over {STUCK_AFTER.days} days"),
-    NOT_STARTED: ("none", "\u2014", "Not started"),
+# Each cell says its state in words (read out; shown as a symbol by the stylesheet, with a
+# legend), not by colour alone.
+CELLS = {  # code: (class suffix, label)
+    DONE: ("done", "Done"),
+    IN_PROGRESS: ("open", "In progress"),
+    STUCK: ("stuck", f"In progress for over {STUCK_AFTER.days} days"),
+    NOT_STARTED: ("none", "Not started"),
 }
 LESSON_PREFIX = "lesson-"  # sort=lesson-3 sorts by the third lesson's state
 

@@ -37,11 +37,11 @@ from course.models import utcnow
 from course.scoping import get_cohort_or_404
 
 # A cohort of 1,000 leaders by 40 lessons has 40,000 cells: each kind is written once here
-# and a row's cells joined in one go, rather than rendered cell by cell in Jinja.
+# and a row's cells joined in one go, rather than rendered cell by cell in Jinja. The label
+# is the cell's text (read out, and shown without CSS); the stylesheet shows a symbol for it.
 CELL_HTML = {
-    code: f'<td class="cell cell-{suffix}"><span aria-hidden="true">{escape(symbol)}</span>'
-          f'<span class="visually-hidden">{escape(label)}</span></td>'
-    for code, (suffix, symbol, label) in CELLS.items()
+    code: f'<td class="cell cell-{suffix}"><span>{escape(label)}</span></td>'
+    for code, (suffix, label) in CELLS.items()
 }
 
 

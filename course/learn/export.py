@@ -24,6 +24,7 @@ from course.learn.models import (
     SelfAssessment,
 )
 from course.learn.owned import mine
+from course.learn.reflecting import replies_for
 from course.models import Cohort, Invitation, Membership, User, UserSession, utcnow
 
 DATA_FILE = "clearing-data.json"
@@ -95,7 +96,9 @@ def active_sessions(user_id: int) -> int:
 
 
 def learning_data(user_id: int, catalog: Catalog) -> dict:
-    """Progress, reflections with every version, attempts, experiments, self-assessments."""
+    """Progress, reflections with versions and replies, attempts, experiments, assessments."""
+    reflections = _rows(Reflection, user_id)
+    replies = replies_for(r.id for r in reflections)
     return {
         "lesson_progress": [
             {"lesson_id": r.lesson_id, "lesson": _lesson_title(catalog, r.lesson_id),
@@ -110,8 +113,11 @@ def learning_data(user_id: int, catalog: Catalog) -> dict:
              "created_at": _when(r.created_at), "updated_at": _when(r.updated_at),
              "saved_at": _when(r.saved_at),
              "versions": [{"text": v.text, "created_at": _when(v.created_at)}
-                          for v in reversed(r.versions)]}
-            for r in _rows(Reflection, user_id)
+                          for v in reversed(r.versions)],
+             "replies": [{"from": author, "text": reply.text,
+                          "created_at": _when(reply.created_at)}
+                         for reply, author in replies.get(r.id, [])]}
+            for r in reflections
         ],
         "quiz_attempts": [
             {"quiz_id": a.quiz_id, "lesson_id": a.lesson_id,

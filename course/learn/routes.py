@@ -17,7 +17,7 @@ from course.learn.experiments import entries_for_lesson
 from course.learn.models import LessonProgress, QuizAttempt
 from course.learn.owned import get_mine_or_404
 from course.learn.progress import course_progress
-from course.learn.reflecting import reflections_for_lesson
+from course.learn.reflecting import reflections_for_lesson, replies_for
 from course.models import Role
 
 # Facilitators and admins may read the course too (to know what leaders see).
@@ -58,10 +58,12 @@ def render_lesson(lesson, *, status=200, quiz_errors=None, quiz_values=None, att
     """Render a lesson page with the leader's own work on it (and any form being corrected)."""
     quiz = catalog().quizzes.get(lesson.quiz_id) if lesson.quiz_id else None
     user_id = current_user.id
+    reflections = reflections_for_lesson(user_id, lesson.id)
     context = dict(
         lesson=lesson, quiz=quiz, catalog=catalog(),
         module=catalog().module(lesson.module_id),
-        reflections=reflections_for_lesson(user_id, lesson.id),
+        reflections=reflections,
+        replies=replies_for(row.id for row in reflections.values()),
         entries=entries_for_lesson(user_id, lesson.id),
         summary=quiz_summary(user_id, quiz.id) if quiz else None,
         state=course_progress(user_id, catalog()).state(lesson.id),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -293,6 +294,14 @@ def test_pages_of_a_long_feed(app, client, auth, world, make_leader, monkeypatch
     assert all(shown)
     assert "page 2 of 2" in text_of(client.get(feed_url(world, "?page=99")))
 
+    # A reply from page two comes back to page two, refused or sent.
+    html = client.get(feed_url(world, "?page=2")).get_data(as_text=True)
+    action = re.search(r'action="([^"]+/replies\?page=2)"', html).group(1)
+    refused = client.post(action, data={"text": " "})
+    assert refused.status_code == 422 and "Write a reply before sending it." in text_of(refused)
+    sent = client.post(action, data={"text": "From page two."})
+    assert "/shared?page=2#reflection-" in sent.headers["Location"]
+
 
 def test_feed_runs_a_fixed_number_of_queries(app, client, auth, world, make_leader,
                                              count_queries):
@@ -325,3 +334,33 @@ def test_replies_for_groups_oldest_first(app, world, shared):
     assert [(reply.text, name) for reply, name in found[shared.id]] == [
         ("First.", "Fran Facilitator"), ("Second.", "Fran Facilitator")]
     assert replies_for([]) == {}
+
+
+def test_the_feed_shows_the_last_saved_text_never_a_draft(app, client, auth, world, shared):
+    from course.learn.reflecting import save_draft
+
+    lesson = lesson_at(app)
+    save_draft(world.leader.id, lesson, lesson.reflections[0].id, "Half-typed second thoughts")
+    db.session.commit()
+    auth.login(world.facilitator)
+    page = text_of(client.get(feed_url(world)))
+    assert "We listen to complaints" in page and "Half-typed" not in page
+
+    save_reflection(world.leader.id, lesson, lesson.reflections[0].id, "Saved second take.",
+                    None)
+    db.session.commit()
+    page = text_of(client.get(feed_url(world)))
+    assert "Saved second take." in page and "We listen to complaints" not in page
+
+
+def test_shared_before_any_save_shows_no_words(app, client, auth, world):
+    from course.learn.reflecting import save_draft
+
+    lesson = lesson_at(app)
+    row = save_draft(world.leader.id, lesson, lesson.reflections[0].id, "Only autosaved words")
+    set_shared(row, True)
+    db.session.commit()
+    auth.login(world.facilitator)
+    page = text_of(client.get(feed_url(world)))
+    assert "Only autosaved" not in page
+    assert "Shared, but not saved yet: you will see it once Lee Leader saves it." in page

@@ -1,0 +1,134 @@
+"""A facilitator reads a cohort's progress in a browser: sorts, filters, downloads the CSV
+and finds it matches the screen, then opens insight. Phone and desktop."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import re
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from course.accounts import create_user
+from course.cohorts import create_cohort
+from course.extensions import db
+from course.learn.attempts import submit_quiz
+from course.learn.growth import save_assessment
+from course.learn.models import LessonProgress
+from course.learn.progress import complete_lesson
+from course.learn.reflecting import save_reflection
+from course.models import Membership, Role, utcnow
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import check_page
+
+_numbers = itertools.count(1)
+
+
+def seed(live_server, label: str) -> tuple[str, str]:
+    """A cohort with three leaders: one two lessons in, one stuck, one not started."""
+    with live_server.app.app_context():
+        n = next(_numbers)
+        facilitator = create_user(f"fac{n}@example.org", "Fran Facilitator", Role.FACILITATOR,
+                                  PASSWORD)
+        cohort = create_cohort(f"Harbour {label}", facilitator)
+        catalog = live_server.app.extensions["catalog"]
+        lessons = catalog.ordered_lessons
+        people = {}
+        for name in ("Ada Ahead", "Sid Stuck", "Nat New"):
+            person = create_user(f"{name.split()[0].lower()}{n}@example.org", name, Role.LEADER,
+                                 PASSWORD)
+            db.session.add(Membership(user_id=person.id, cohort_id=cohort.id, role=Role.LEADER))
+            people[name] = person
+            levels = {q.id: 2 for q in catalog.self_assessment.questions}
+            save_assessment(person.id, "before", levels)
+        ada, sid = people["Ada Ahead"], people["Sid Stuck"]
+        for lesson in lessons[:2]:
+            save_reflection(ada.id, lesson, lesson.reflections[0].id, "Private words.", None)
+            complete_lesson(ada.id, lesson)
+        quiz = catalog.quizzes[lessons[0].quiz_id]
+        submit_quiz(ada.id, quiz, lessons[0].id, {
+            q.id: ["true"] if q.type == "true-false" else ["0"] for q in quiz.questions
+        }, None)
+        save_reflection(sid.id, lessons[0], lessons[0].reflections[0].id, "Thinking.", None)
+        db.session.flush()
+        db.session.execute(
+            update(LessonProgress).where(LessonProgress.user_id == sid.id)
+            .values(started_at=utcnow() - timedelta(days=10))
+        )
+        db.session.commit()
+        return facilitator.email, cohort.name
+
+
+def sign_in(page, live_server, email: str) -> None:
+    page.goto(live_server.url + "/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/facilitate/$"))
+
+
+def screen_rows(page) -> list[tuple[str, str]]:
+    """(name, progress %) of each leader shown, from the grid or the phone list."""
+    if page.viewport_name == "desktop":
+        names = page.locator("table.matrix tbody .leader-name").all_inner_texts()
+        progress = page.locator("table.matrix tbody tr td:nth-child(2)").all_inner_texts()
+    else:
+        names = page.locator(".matrix-list .leader-name").all_inner_texts()
+        progress = page.locator(".matrix-list .leader-figures dd:first-of-type").all_inner_texts()
+        progress = progress[::5]  # each leader's list has five figures; progress comes first
+    return [(name, figure.split("%")[0]) for name, figure in zip(names, progress, strict=True)]
+
+
+def download_csv(page) -> list[list[str]]:
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download these rows (CSV)").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    with open(download.path(), encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_facilitator_reads_progress_and_insight(page, live_server):
+    email, cohort = seed(live_server, page.viewport_name)
+    sign_in(page, live_server, email)
+    page.get_by_role("link", name=cohort).click()
+    page.get_by_role("link", name="Progress", exact=True).click()
+    assert page.get_by_role("heading", name="Progress", level=1).is_visible()
+    assert screen_rows(page) == [("Ada Ahead", "11"), ("Nat New", "0"), ("Sid Stuck", "0")]
+    check_page(page, "progress matrix")
+
+    if page.viewport_name == "desktop":
+        assert page.locator(".matrix-grid").is_visible()
+        assert not page.locator(".matrix-list").is_visible()
+        page.get_by_role("link", name="Progress", exact=True).last.click()  # the column heading
+        assert page.locator('th[aria-sort="descending"]').inner_text().startswith("Progress")
+    else:
+        assert page.locator(".matrix-list").is_visible()
+        assert not page.locator(".matrix-grid").is_visible()
+        page.get_by_label("Sort by").select_option("progress")
+        page.get_by_label("Order").select_option("desc")
+        page.get_by_role("button", name="Show leaders").click()
+    page.wait_for_url(re.compile(r"sort=progress"))
+    shown = screen_rows(page)
+    assert shown[0] == ("Ada Ahead", "11")
+    header, *rows = download_csv(page)
+    assert header[0] == "Leader" and header[5] == "Progress (%)"
+    assert [(row[0], row[5]) for row in rows] == shown
+
+    page.get_by_label("Stuck: a lesson in progress for over 7 days").check()
+    page.get_by_role("button", name="Show leaders").click()
+    page.wait_for_url(re.compile(r"show=stuck"))
+    assert screen_rows(page) == [("Sid Stuck", "0")]
+    assert page.get_by_text("1 of 3 leaders: stuck").is_visible()
+    check_page(page, "progress matrix, stuck only")
+    header, *rows = download_csv(page)
+    assert [(row[0], row[5], row[3]) for row in rows] == [("Sid Stuck", "0", "yes")]
+    assert "Private words." not in page.content()
+
+    page.get_by_role("link", name="Insight: lessons and questions").click()
+    assert page.get_by_role("heading", name="Insight", level=1).is_visible()
+    assert page.get_by_role("img", name=re.compile("average self-assessment")).is_visible()
+    check_page(page, "insight")
+    page.get_by_text("Where am I? Four kinds of work", exact=False).last.click()  # open a quiz
+    check_page(page, "insight with a quiz opened")
