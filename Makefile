@@ -42,8 +42,11 @@ test: $(VENV)/.installed-test
 test-sqlite: $(VENV)/.installed-test
 	$(BIN)/pytest -q
 
+# Browser tests drive the UI and tests/production starts its own SQLite and PostgreSQL
+# servers, so the PostgreSQL pass runs every test that goes through the database layer.
 test-postgres: $(VENV)/.installed-test
-	COURSE_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -p no:cacheprovider
+	COURSE_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -p no:cacheprovider \
+	  --ignore=tests/e2e --ignore=tests/production
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check course tests benchmarks wsgi.py

@@ -440,6 +440,12 @@ def run(database: str, args) -> dict:
             ("facilitator progress matrix" if has_matrix else "facilitator cohort page"): (
                 lambda t, n: _get(facilitator_page, facilitator_cookie)),
         }
+        if args.breakdown:  # what every request costs before the page's own work
+            pages.update({
+                "health check (one SELECT 1)": lambda t, n: _get("/healthz"),
+                "sign-in page (anonymous)": lambda t, n: _get("/login"),
+                "account page (signed in)": lambda t, n: _get("/account", leaders[t][0]),
+            })
         minimal_payload = _get("/")
         check_page(minimal.port, minimal_payload, "the minimal page")
         for name, payloads in pages.items():
@@ -484,6 +490,8 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=5,
                         help="slices the duration is cut into, alternating with the minimal page")
     parser.add_argument("--warmup", type=float, default=2, help="unmeasured seconds first")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also measure the health check, sign-in and account pages")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     # Stopped with SIGTERM (or SIGINT in a background job): still stop the servers and drop

@@ -16,8 +16,9 @@ from datetime import datetime
 from flask import Response
 
 from course.facilitate.insight import Insight
-from course.facilitate.matrix import LeaderRow, Matrix
+from course.facilitate.matrix import STUCK, LeaderRow, Matrix
 from course.facilitate.matrix_view import HEADINGS
+from course.learn.progress import IN_PROGRESS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -37,7 +38,13 @@ def csv_text(header: list[str], rows: Iterable[list[object]]) -> str:
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow([safe_cell(cell) for cell in header])
-    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    for row in rows:  # safe_cell inlined: 1,000 leaders by 40 lessons is 51,000 cells
+        writer.writerow([
+            "" if cell is None
+            else "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_START)
+            else cell
+            for cell in row
+        ])
     return out.getvalue()
 
 
@@ -72,7 +79,7 @@ def matrix_row(row: LeaderRow) -> list[object]:
         "yes" if row.stuck else "no", "yes" if row.inactive else "no",
         row.percent, row.done, row.last_active.date().isoformat() if row.last_active else None,
         row.reflections, row.shared, row.quiz_average,
-    ] + [row.state(index) for index in range(len(row.cells))]
+    ] + [IN_PROGRESS if cell == STUCK else cell for cell in row.cells]  # as row.state()
 
 
 QUESTION_HEADER = [

@@ -8,8 +8,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import Response, current_app, render_template, request, stream_with_context
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from course.access import facilitator_required
@@ -50,6 +51,24 @@ def cells_html(row: LeaderRow) -> Markup:
     return Markup("".join([CELL_HTML[cell] for cell in row.cells]))  # built from constants
 
 
+# Template fragments per chunk sent: a few kilobytes, not one write per fragment.
+STREAM_FRAGMENTS = 200
+
+
+def stream_page(template: str, **context) -> Response:
+    """Send a large page in chunks, so a 1,000-leader matrix is never held whole in memory.
+
+    The view has loaded everything before the first chunk; the CSRF token the page's forms
+    need is made now, while the session cookie can still be written.
+    """
+    generate_csrf()
+    app = current_app._get_current_object()
+    app.update_template_context(context)
+    stream = app.jinja_env.get_template(template).stream(context)
+    stream.enable_buffering(STREAM_FRAGMENTS)
+    return Response(stream_with_context(stream), mimetype="text/html")
+
+
 def _matrix(cohort_id: int):
     cohort = get_cohort_or_404(current_user, cohort_id)
     matrix = build_matrix(current_user, cohort, current_app.extensions["catalog"], utcnow())
@@ -62,7 +81,7 @@ def _matrix(cohort_id: int):
 def progress(cohort_id: int):
     """Leaders by lessons, with each leader's figures; filtered and sorted by the URL."""
     cohort, matrix, query, rows = _matrix(cohort_id)
-    return render_template(
+    return stream_page(
         "facilitate/progress.html", cohort=cohort, matrix=matrix, query=query, rows=rows,
         columns=COLUMNS, filters=FILTERS, lesson_column=lesson_column, cells=CELLS,
         cells_html=cells_html, sort_label=sort_label(query, matrix.lessons),

@@ -106,8 +106,8 @@ def test_facilitator_reads_progress_and_insight(page, live_server):
     else:
         assert page.locator(".matrix-list").is_visible()
         assert not page.locator(".matrix-grid").is_visible()
-        page.get_by_label("Sort by").select_option("progress")
-        page.get_by_label("Order").select_option("desc")
+        page.get_by_label("Sort by", exact=True).select_option("progress")
+        page.get_by_label("Order", exact=True).select_option("desc")
         page.get_by_role("button", name="Show leaders").click()
     page.wait_for_url(re.compile(r"sort=progress"))
     shown = screen_rows(page)

@@ -281,6 +281,18 @@ def test_page_shows_states_in_words_with_a_legend_grid_and_phone_list(client, au
     assert 'role="region"' in html and 'tabindex="0"' in html  # the grid scrolls by keyboard
 
 
+def test_streamed_page_keeps_the_security_headers_and_a_working_sign_out(client, auth, world):
+    auth.login(world.facilitator)
+    response = client.get(progress_url(world))
+    assert response.is_streamed
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert response.get_data(as_text=True).rstrip().endswith("</html>")
+    assert client.post("/logout").status_code == 302
+    assert client.get(progress_url(world)).status_code == 302  # signed out
+
+
 def test_page_links_sort_by_each_column_and_keep_the_filter(client, auth, world):
     write(world.leader, 1)
     age(world.leader, 1, 9)

@@ -38,6 +38,10 @@ def test_sessions_and_login_limits_are_shared(tmp_path, postgres_server, redis_u
                   Gunicorn(env, tmp_path / "b.log") as b):
                 _signed_in_on_both(a.port, b.port, signed_in_email)
                 _limits_counted_across_both(a.port, b.port, limited_email)
+                secret = f"reset-secret-{secrets.token_hex(8)}"
+                assert Browser(a.port).get(f"/reset/{secret}").status == 404
+            # The access log keeps the secrets of reset and invitation links out.
+            assert "/reset/[redacted]" in a.log() and secret not in a.log()
             assert list(store.scan_iter(f"*{prefix}*")), "no rate-limit counters in Redis"
         finally:
             for key in store.scan_iter(f"*{prefix}*"):
