@@ -90,8 +90,9 @@ def backup(path: Path) -> None:
     target = sqlite3.connect(path)
     try:
         with target:
-            # The online backup API copies a consistent snapshot while others write.
-            source.backup(target, pages=256)
+            # The online backup API copies a consistent snapshot while others write. One
+            # step: a stepwise copy restarts whenever another connection writes between steps.
+            source.backup(target)
         ok = target.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         target.close()

@@ -8,31 +8,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy import JSON, case, func, select, true, type_coerce
 
-from course.content import Catalog, InvalidAnswer, Lesson, Question, Quiz, Scale, TrueFalse
+from course.content import Catalog, InvalidAnswer, Lesson, Question, Quiz, TrueFalse
 from course.content.choice_questions import ChoiceQuestion
 from course.content.render import plain_text
 from course.extensions import db
-from course.learn.growth import (
-    AFTER,
-    BEFORE,
-    STAGES,
-    Chart,
-    GrowthRow,
-    dimension_name,
-    growth_chart,
-    scale_questions,
-)
-from course.learn.models import LessonProgress, QuizAttempt, SelfAssessment
+from course.facilitate.insight_growth import DimensionFigures, cohort_growth
+from course.learn.growth import Chart
+from course.learn.models import LessonProgress, QuizAttempt
 from course.models import Cohort, Membership, User
 from course.scoping import leader_memberships_query
-
-# A stage's average per dimension is shown once this many leaders have answered it, so no
-# one leader's self-rating can be read off the chart.
-MIN_GROUP = 3
 
 
 def percent(part: int, whole: int) -> int | None:
@@ -84,27 +72,6 @@ class QuizFigures:
 
 
 @dataclass(frozen=True)
-class DimensionFigures:
-    """A dimension's cohort averages (None under MIN_GROUP answers) and how many answered."""
-
-    dimension: str
-    name: str
-    before: float | None
-    before_count: int
-    after: float | None
-    after_count: int
-
-    @property
-    def change_text(self) -> str:
-        if self.before is None or self.after is None:
-            return "not yet known"
-        change = round(self.after - self.before, 1)
-        if change == 0:
-            return "no change"
-        return f"+{change:.1f}" if change > 0 else f"\u2212{-change:.1f}"
-
-
-@dataclass(frozen=True)
 class Insight:
     leaders: int
     lessons: tuple[LessonCompletion, ...]
@@ -123,7 +90,7 @@ class Insight:
 
 
 def build_insight(viewer: User, cohort: Cohort, catalog: Catalog) -> Insight:
-    """A cohort's figures, in six queries whatever its size."""
+    """A cohort's figures, in five queries whatever its size."""
 
     def leader_ids():
         # A new subquery per statement keeps each in SQLAlchemy's compiled-statement cache.
@@ -150,11 +117,10 @@ def build_insight(viewer: User, cohort: Cohort, catalog: Catalog) -> Insight:
         LessonCompletion(lesson, *counts.get(lesson.id, (0, 0)), leaders)
         for lesson in catalog.ordered_lessons
     )
-    dimensions, answered = _self_assessment(leader_ids(), catalog)
-    maximum = max((q.maximum for q in scale_questions(catalog)), default=5)
+    dimensions, answered, chart, maximum = cohort_growth(leader_ids(), catalog)
     return Insight(
-        leaders, lessons, _quiz_figures(leader_ids, catalog), dimensions, answered,
-        _chart(dimensions, answered, maximum), maximum,
+        leaders, lessons, _quiz_figures(leader_ids, catalog), dimensions, answered, chart,
+        maximum,
     )
 
 
@@ -247,51 +213,3 @@ def _grade(question: Question, response: list[str]) -> tuple[bool, list[str]] | 
         wrong = [f.text for f in grade.feedback if f.chosen and not f.correct]
         return bool(grade.correct), wrong
     return bool(grade.correct), []
-
-
-def _self_assessment(leader_ids, catalog: Catalog):
-    questions = scale_questions(catalog)
-    levels: dict[str, dict[str, list[int]]] = {stage: {} for stage in STAGES}
-    answered = dict.fromkeys(STAGES, 0)
-    for stage, given in db.session.execute(
-        select(SelfAssessment.stage, SelfAssessment.levels).where(
-            SelfAssessment.user_id.in_(leader_ids), SelfAssessment.skipped.is_(False)
-        )
-    ):
-        if stage not in levels or not isinstance(given, dict) or not given:
-            continue
-        answered[stage] += 1
-        for question in questions:
-            value = given.get(question.id)
-            if isinstance(value, int) and value in question.values:
-                levels[stage].setdefault(question.id, []).append(value)
-
-    def average(stage: str, dimension: str) -> tuple[float | None, int]:
-        values = levels[stage].get(dimension, [])
-        if len(values) < MIN_GROUP:
-            return None, len(values)
-        return round(sum(values) / len(values), 1), len(values)
-
-    dimensions = tuple(
-        DimensionFigures(q.id, dimension_name(q.id), *average(BEFORE, q.id), *average(AFTER, q.id))
-        for q in questions if isinstance(q, Scale)
-    )
-    return dimensions, answered
-
-
-def _chart(dimensions, answered: dict[str, int], maximum: int) -> Chart | None:
-    """The leaders' growth chart laid out for cohort averages; None with nothing to draw."""
-    stages = tuple(
-        stage for stage in STAGES if any(getattr(d, stage) is not None for d in dimensions)
-    )
-    if not stages:
-        return None
-    rows = tuple(GrowthRow(d.dimension, d.name, d.before, d.after) for d in dimensions)
-    chart = growth_chart(rows, stages, maximum)
-    slots = [(row, stage) for row in rows for stage in stages]  # the order bars are laid out
-    bars = tuple(
-        bar if getattr(row, stage) is not None
-        else replace(bar, text=f"{stage.capitalize()}: under {MIN_GROUP} answers")
-        for bar, (row, stage) in zip(chart.bars, slots, strict=True)
-    )
-    return replace(chart, bars=bars)

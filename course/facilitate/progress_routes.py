@@ -23,7 +23,8 @@ from course.facilitate.csv_export import (
     matrix_row,
     question_rows,
 )
-from course.facilitate.insight import MIN_GROUP, build_insight
+from course.facilitate.insight import build_insight
+from course.facilitate.insight_growth import MIN_GROUP
 from course.facilitate.matrix import INACTIVE_AFTER, STUCK_AFTER, LeaderRow, build_matrix
 from course.facilitate.matrix_view import (
     CELLS,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from course.content import Catalog, Lesson
+from course.database import insert_if_missing
 from course.extensions import db
 from course.learn.models import LessonProgress, QuizAttempt, Reflection
 from course.learn.owned import mine
@@ -22,15 +23,14 @@ class CompletionError(ValueError):
 
 def touch_lesson(user_id: int, lesson_id: str) -> LessonProgress:
     """Record activity on a lesson (its first activity starts it)."""
-    row = db.session.scalar(
-        mine(LessonProgress, user_id).where(LessonProgress.lesson_id == lesson_id)
-    )
+    query = mine(LessonProgress, user_id).where(LessonProgress.lesson_id == lesson_id)
     now = utcnow()
-    if row is None:
-        row = LessonProgress(user_id=user_id, lesson_id=lesson_id, started_at=now, updated_at=now)
-        db.session.add(row)
-    else:
-        row.updated_at = now
+    row = db.session.scalar(query)
+    if row is None:  # simultaneous first activities must not both insert
+        insert_if_missing(LessonProgress, ["user_id", "lesson_id"], user_id=user_id,
+                          lesson_id=lesson_id, started_at=now, updated_at=now)
+        row = db.session.scalar(query)
+    row.updated_at = now
     db.session.flush()
     return row
 

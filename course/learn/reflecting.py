@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from course.content import Lesson
+from course.database import insert_if_missing
 from course.extensions import db
 from course.learn.models import Reflection, ReflectionReply, ReflectionVersion
 from course.learn.owned import mine
@@ -43,14 +44,14 @@ def reflections_for_lesson(user_id: int, lesson_id: str) -> dict[str, Reflection
 
 def _reflection(user_id: int, lesson: Lesson, prompt_id: str) -> Reflection:
     check_prompt(lesson, prompt_id)
-    row = db.session.scalar(
-        mine(Reflection, user_id).where(
-            Reflection.lesson_id == lesson.id, Reflection.prompt_id == prompt_id
-        )
+    query = mine(Reflection, user_id).where(
+        Reflection.lesson_id == lesson.id, Reflection.prompt_id == prompt_id
     )
-    if row is None:
-        row = Reflection(user_id=user_id, lesson_id=lesson.id, prompt_id=prompt_id, text="")
-        db.session.add(row)
+    row = db.session.scalar(query)
+    if row is None:  # a Save and an autosave may race to create it: the database decides
+        insert_if_missing(Reflection, ["user_id", "lesson_id", "prompt_id"], user_id=user_id,
+                          lesson_id=lesson.id, prompt_id=prompt_id, text="")
+        row = db.session.scalar(query)
     return row
 
 
@@ -58,7 +59,7 @@ def save_draft(user_id: int, lesson: Lesson, prompt_id: str, text: str) -> Refle
     """Autosave: keep the latest text without making a version."""
     text = check_text(text)
     row = _reflection(user_id, lesson, prompt_id)
-    if row.text != text or row.id is None:
+    if row.text != text:
         row.text = text
         row.updated_at = utcnow()
         touch_lesson(user_id, lesson.id)

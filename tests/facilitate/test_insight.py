@@ -8,7 +8,8 @@ import re
 from flask import current_app
 
 from course.extensions import db
-from course.facilitate.insight import MIN_GROUP, build_insight
+from course.facilitate.insight import build_insight
+from course.facilitate.insight_growth import MIN_GROUP
 from course.learn.growth import save_assessment
 from course.learn.models import SelfAssessment
 from tests.facilitate.conftest import text_of

@@ -6,8 +6,6 @@ import sqlite3
 import threading
 import time
 
-import pytest
-
 from tests.production.harness import (
     add_leaders,
     base_env,
@@ -161,13 +159,6 @@ class _Source:
             writer.close()
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="course/cli.py copies in 256-page steps, and SQLite restarts a stepwise backup "
-    "whenever another connection writes between steps: on a large, busy database it never "
-    "finishes. Fix: source.backup(target) (one step; WAL lets writers go on meanwhile), "
-    "then remove this marker.",
-)
 def test_backup_finishes_when_writes_land_between_its_steps(tmp_path, monkeypatch):
     import course.cli
 

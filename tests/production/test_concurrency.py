@@ -234,3 +234,67 @@ def test_concurrent_writers_on_sqlite(tmp_path):
 def test_concurrent_writers_on_postgresql(tmp_path, postgres_server):
     with postgres_database() as database_url:
         _run(tmp_path, database_url)
+
+
+def _save_racing_autosave(tmp_path, database_url: str) -> None:
+    """One leader, two tabs: 'Save reflection' and an autosave of the same new prompt at
+    once (the textarea's blur autosaves just as the Save button is pressed)."""
+    instance = tmp_path / "instance"
+    with seeding_app(instance, database_url) as app:
+        lessons = app.extensions["catalog"].ordered_lessons
+        (email,) = add_leaders(1, PASSWORD, "tabs")
+    outcomes = []
+    with Gunicorn(base_env(instance, database_url), tmp_path / "tabs.log",
+                  workers=WORKERS) as server:
+        form_tab, typing_tab = Browser(server.port), Browser(server.port)
+        assert form_tab.login(email, PASSWORD).status == 302
+        for lesson in lessons:
+            prompt = lesson.reflections[0].id
+            page = form_tab.get(f"/lessons/{lesson.id}")
+            typing_tab.cookies = dict(form_tab.cookies)  # the same browser, another tab
+            token, key = csrf_token(page.text), form_key(page.text)
+            target = f"/lessons/{lesson.id}/reflections/{prompt}"
+            together = threading.Barrier(2)
+            seen = {}
+
+            def save(target=target, token=token, key=key, prompt=prompt,
+                     together=together, seen=seen):
+                together.wait(timeout=10)
+                seen["save"] = form_tab.post(target, {
+                    "csrf_token": token, "form_key": f"{key}-{prompt}", "text": "My words."})
+
+            def autosave(target=target, token=token, together=together, seen=seen):
+                together.wait(timeout=10)
+                seen["autosave"] = typing_tab.post(
+                    target + "/draft", {"text": "My words."},
+                    headers={"X-CSRFToken": token, "Accept": "application/json"})
+
+            threads = [threading.Thread(target=save), threading.Thread(target=autosave)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=30)
+            outcomes.append((lesson.id, seen["save"].status, seen["autosave"].status))
+        log = server.log()
+
+    from course.extensions import db
+    from course.learn.models import Reflection, ReflectionVersion
+
+    with seeding_app(instance, database_url):
+        versions = db.session.scalar(select(func.count()).select_from(ReflectionVersion))
+        saved = db.session.scalar(select(func.count()).select_from(Reflection).where(
+            Reflection.saved_at.is_not(None)))
+    failed = [outcome for outcome in outcomes if outcome[1:] != (302, 200)]
+    assert not failed, f"answers other than (302, 200): {failed}\n{log[-3000:]}"
+    # Every save that said "Reflection saved." really made a version.
+    assert versions == saved == len(lessons), (versions, saved, len(lessons))
+
+
+def test_save_racing_autosave_on_sqlite(tmp_path):
+    _save_racing_autosave(tmp_path, f"sqlite:///{tmp_path / 'instance' / 'course.db'}")
+
+
+@pytest.mark.postgres
+def test_save_racing_autosave_on_postgresql(tmp_path, postgres_server):
+    with postgres_database() as database_url:
+        _save_racing_autosave(tmp_path, database_url)
