@@ -15,6 +15,10 @@ viewer's scope answers 404 on every URL that names it):
     GET POST  /cohorts/<id>/leaders/<id>/reactivate      reactivate_leader   people_routes
     POST      /cohorts/<id>/facilitators                 add_facilitator     people_routes (admin)
     POST      /cohorts/<id>/facilitators/<id>/remove     remove_facilitator  people_routes (admin)
+    GET       /cohorts/<id>/progress[?show=&sort=&dir=]  progress        progress_routes
+    GET       /cohorts/<id>/progress.csv                 progress_csv    progress_routes
+    GET       /cohorts/<id>/insight                      insight         progress_routes
+    GET       /cohorts/<id>/questions.csv                questions_csv   progress_routes
     GET       /cohorts/<id>/shared[?lesson=&page=]       shared          feed_routes
     POST      /cohorts/<id>/shared/<id>/replies          reply           feed_routes
     GET POST  /cohorts/<id>/nudge[?select=]              nudge           feed_routes

@@ -69,6 +69,7 @@ def matrix_header(matrix: Matrix) -> list[str]:
         HEADINGS["name"], "Email", "Account", "Stuck", "Inactive over 14 days",
         f"{HEADINGS['progress']} (%)", "Lessons done", f"{HEADINGS['active']} (UTC)",
         HEADINGS["reflections"], HEADINGS["shared"], f"{HEADINGS['quiz']} (%)",
+        f"{HEADINGS['nudged']} (UTC)", "Nudges",
     ] + [f"{lesson.number}. {lesson.title}" for lesson in matrix.lessons]
 
 
@@ -79,6 +80,7 @@ def matrix_row(row: LeaderRow) -> list[object]:
         "yes" if row.stuck else "no", "yes" if row.inactive else "no",
         row.percent, row.done, row.last_active.date().isoformat() if row.last_active else None,
         row.reflections, row.shared, row.quiz_average,
+        row.last_nudged.date().isoformat() if row.last_nudged else None, row.nudges,
     ] + [IN_PROGRESS if cell == STUCK else cell for cell in row.cells]  # as row.state()
 
 

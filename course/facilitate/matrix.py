@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, func, select, union_all
 
 from course.content import Catalog, Lesson
 from course.extensions import db
+from course.facilitate.nudges import nudges_by_leader
 from course.learn.models import (
     LessonProgress,
     QuizAttempt,
@@ -50,6 +51,8 @@ class LeaderRow:
     quiz_average: int | None  # percent: the mean of each quiz's best score
     stuck: bool  # a lesson in progress for longer than STUCK_AFTER
     inactive: bool  # nothing done for longer than INACTIVE_AFTER (since joining, if never)
+    nudges: int = 0  # reminders sent to this leader in this cohort
+    last_nudged: datetime | None = None
 
     @property
     def started(self) -> bool:
@@ -72,7 +75,7 @@ class Matrix:
 
 
 def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) -> Matrix:
-    """Every leader of a cohort in the viewer's scope, with their progress; five queries."""
+    """Every leader of a cohort in the viewer's scope, with their progress; six queries."""
     lessons = catalog.ordered_lessons
     position = {lesson.id: index for index, lesson in enumerate(lessons)}
 
@@ -108,6 +111,7 @@ def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) 
     averages = _quiz_averages(
         leader_ids(), [lesson.quiz_id for lesson in lessons if lesson.quiz_id]
     )
+    nudged = nudges_by_leader(cohort.id)
     inactive_since = now - INACTIVE_AFTER
     rows = []
     for person in people:
@@ -125,6 +129,8 @@ def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) 
             quiz_average=None if average is None else round(100 * average),
             stuck=STUCK in row_cells,
             inactive=(last_active or person.joined_at) < inactive_since,
+            nudges=nudged.get(person.id, (0, None))[0],
+            last_nudged=nudged.get(person.id, (0, None))[1],
         ))
     return Matrix(lessons, tuple(rows), now)
 

@@ -40,6 +40,7 @@ COLUMNS: tuple[tuple[str, str, Callable[[LeaderRow], object]], ...] = (
     ("reflections", "Reflections", lambda row: row.reflections),
     ("shared", "Shared", lambda row: row.shared),
     ("quiz", "Quiz average", lambda row: row.quiz_average),
+    ("nudged", "Last nudged", lambda row: row.last_nudged),
 )
 HEADINGS = {key: heading for key, heading, _ in COLUMNS}
 VALUES = {key: value for key, _, value in COLUMNS}

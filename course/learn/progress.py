@@ -61,6 +61,18 @@ def reopen_lesson(user_id: int, lesson_id: str) -> None:
     row.completed_at = None
 
 
+def lesson_state(user_id: int, lesson_id: str) -> str:
+    """One lesson's state for one leader (the lesson page needs no more than this)."""
+    row = db.session.execute(
+        select(LessonProgress.completed_at).where(
+            LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson_id
+        )
+    ).first()
+    if row is None:
+        return NOT_STARTED
+    return DONE if row.completed_at else IN_PROGRESS
+
+
 @dataclass(frozen=True)
 class ModuleProgress:
     module_id: str

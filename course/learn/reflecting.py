@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from course.content import Lesson
 from course.database import insert_if_missing
@@ -38,7 +39,11 @@ def check_text(text: str) -> str:
 
 def reflections_for_lesson(user_id: int, lesson_id: str) -> dict[str, Reflection]:
     """The user's reflections on a lesson, by prompt id."""
-    rows = db.session.scalars(mine(Reflection, user_id).where(Reflection.lesson_id == lesson_id))
+    rows = db.session.scalars(
+        mine(Reflection, user_id)
+        .where(Reflection.lesson_id == lesson_id)
+        .options(selectinload(Reflection.versions))  # shown on the page: one query, not n
+    )
     return {row.prompt_id: row for row in rows}
 
 

@@ -16,7 +16,7 @@ from course.learn.attempts import attempt_feedback, quiz_summary
 from course.learn.experiments import entries_for_lesson
 from course.learn.models import LessonProgress, QuizAttempt
 from course.learn.owned import get_mine_or_404
-from course.learn.progress import course_progress
+from course.learn.progress import course_progress, lesson_state
 from course.learn.reflecting import reflections_for_lesson, replies_for
 from course.models import Role
 
@@ -66,7 +66,7 @@ def render_lesson(lesson, *, status=200, quiz_errors=None, quiz_values=None, att
         replies=replies_for(row.id for row in reflections.values()),
         entries=entries_for_lesson(user_id, lesson.id),
         summary=quiz_summary(user_id, quiz.id) if quiz else None,
-        state=course_progress(user_id, catalog()).state(lesson.id),
+        state=lesson_state(user_id, lesson.id),
         attempt=attempt,
         attempt_feedback=attempt_feedback(quiz, attempt) if attempt and quiz else [],
         quiz_errors=quiz_errors or {}, quiz_values=quiz_values or {},

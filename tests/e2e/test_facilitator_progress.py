@@ -75,8 +75,9 @@ def screen_rows(page) -> list[tuple[str, str]]:
         progress = page.locator("table.matrix tbody tr td:nth-child(2)").all_inner_texts()
     else:
         names = page.locator(".matrix-list .leader-name").all_inner_texts()
-        progress = page.locator(".matrix-list .leader-figures dd:first-of-type").all_inner_texts()
-        progress = progress[::5]  # each leader's list has five figures; progress comes first
+        # Progress is the first figure of each leader's list.
+        firsts = page.locator(".matrix-list .leader-figures > div:first-child dd")
+        progress = firsts.all_inner_texts()
     return [(name, figure.split("%")[0]) for name, figure in zip(names, progress, strict=True)]
 
 

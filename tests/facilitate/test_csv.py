@@ -9,9 +9,11 @@ from datetime import datetime
 from html.parser import HTMLParser
 
 from flask import current_app
+from sqlalchemy import select
 
 from course.extensions import db
 from course.facilitate.csv_export import csv_text, safe_cell
+from course.models import Membership, Nudge, Role
 from tests.facilitate.test_matrix import age, finish, lesson, take_quiz, write
 
 
@@ -79,9 +81,15 @@ def seed_cohort(world, make_leader):
 
 def test_progress_csv_matches_the_screen(client, auth, world, make_leader):
     seed_cohort(world, make_leader)
+    nudged = db.session.scalars(select(Membership.user_id).where(
+        Membership.cohort_id == world.cohort.id, Membership.role == Role.LEADER)).first()
+    for _ in range(2):
+        db.session.add(Nudge(cohort_id=world.cohort.id, leader_id=nudged,
+                             sent_by_id=world.facilitator.id, subject="s", message="m"))
+    db.session.commit()
     auth.login(world.facilitator)
-    for query in ("", "?sort=progress&dir=desc", "?show=stuck", "?sort=quiz&dir=asc",
-                  "?sort=lesson-1&dir=desc"):
+    for query in ("", "?sort=nudged&dir=desc", "?sort=progress&dir=desc", "?show=stuck",
+                  "?sort=quiz&dir=asc", "?sort=lesson-1&dir=desc"):
         base = f"/facilitate/cohorts/{world.cohort.id}/progress"
         screen = screen_rows(client.get(base + query).get_data(as_text=True))
         header, *rows = read_csv(client.get(base + ".csv" + query))
@@ -89,8 +97,9 @@ def test_progress_csv_matches_the_screen(client, auth, world, make_leader):
             "Leader", "Email", "Account", "Stuck", "Inactive over 14 days", "Progress (%)",
             "Lessons done", "Last active (UTC)", "Reflections", "Shared", "Quiz average (%)",
         ]
-        assert header[11] == "1. Where am I? Four kinds of work"
-        assert len(header) == 11 + len(current_app.extensions["catalog"].lessons)
+        assert header[11:13] == ["Last nudged (UTC)", "Nudges"]
+        assert header[13] == "1. Where am I? Four kinds of work"
+        assert len(header) == 13 + len(current_app.extensions["catalog"].lessons)
         assert len(rows) == len(screen) > 0, query
         for shown, row in zip(screen, rows, strict=True):
             name = row[0].removeprefix("'")
@@ -105,9 +114,14 @@ def test_progress_csv_matches_the_screen(client, auth, world, make_leader):
                 assert shown[2] == "Never"
             assert shown[3:5] == row[8:10]
             assert shown[5] == (f"{row[10]}%" if row[10] else "–no quiz yet")
+            if row[11]:
+                nudged_on = datetime.fromisoformat(row[11]).strftime("%-d %b %Y")
+                assert shown[6] == f"{nudged_on} ({row[12]})"
+            else:
+                assert shown[6] == "Never" and row[12] == "0"
             states = {"Done": "done", "In progress": "in progress",
                       "In progress for over 7 days": "in progress", "Not started": "not started"}
-            assert [states[cell] for cell in shown[6:]] == row[11:]
+            assert [states[cell] for cell in shown[7:]] == row[13:]
 
 
 def test_progress_csv_numbers_and_formula_guard(client, auth, world, make_leader):
@@ -126,7 +140,8 @@ def test_progress_csv_numbers_and_formula_guard(client, auth, world, make_leader
     assert ann_row[10].isdigit()
     assert by_email[world.leader.email][7] == ""  # never active: empty, not "Never"
     assert by_email[world.leader.email][10] == ""  # no quiz: empty
-    assert by_email[mal.email][11] == "in progress" and by_email[mal.email][3] == "yes"
+    assert by_email[mal.email][13] == "in progress" and by_email[mal.email][3] == "yes"
+    assert by_email[mal.email][11:13] == ["", "0"]  # never nudged
 
 
 def test_safe_cell_and_csv_text():
