@@ -8,9 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from course import config as settings
-from course.extensions import csrf, db, limiter, login_manager, migrate
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+from course.extensions import csrf, db, limiter, login_manager
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -32,7 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             database.configure_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    # Flask-Migrate is bound only by `flask db` (course/migrations_cli.py) and the tests.
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -4,6 +4,7 @@ from flask_migrate import check, downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from course.extensions import db
+from course.migrations_cli import init_migrations
 from tests.conftest import PG_URL
 
 
@@ -24,6 +25,7 @@ def table_names(app) -> set[str]:
 
 def test_upgrade_downgrade_upgrade_and_no_drift(make_app):
     app = make_app(reset=False)
+    init_migrations(app)
     empty_database(app)
     with app.app_context():
         upgrade()
@@ -36,3 +38,33 @@ def test_upgrade_downgrade_upgrade_and_no_drift(make_app):
         db.session.remove()
     assert table_names(app) == tables
     assert tables == set(db.metadata.tables)
+
+
+def test_flask_db_upgrade_from_the_command_line(tmp_path):
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COURSE_INSTANCE_PATH": str(tmp_path), "COURSE_ENV": "development",
+           "COURSE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+    for args in (["db", "upgrade"], ["db", "downgrade"], ["db", "upgrade"], ["db", "check"]):
+        done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    with sqlite3.connect(tmp_path / "cli.db") as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert {"users", "reflections", "nudges"} <= tables
+
+
+def test_web_workers_do_not_load_alembic():
+    """Flask-Migrate (about 11 MB) is loaded by `flask db` and tests only."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from course import create_app; "
+            "create_app({'TESTING': True, 'COURSE_SECRET_KEY': 'k' * 40}); "
+            "print('alembic' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout.strip() == "False", done.stderr

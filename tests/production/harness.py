@@ -306,12 +306,14 @@ def seeding_app(instance: Path, database_url: str):
 
     from course import create_app
     from course.extensions import db
+    from course.migrations_cli import init_migrations
 
     instance.mkdir(parents=True, exist_ok=True)
     app = create_app({
         "COURSE_INSTANCE_PATH": str(instance), "COURSE_DATABASE_URL": database_url,
         "COURSE_SECRET_KEY": SECRET_KEY, "PASSWORD_HASH_METHOD": FAST_HASH,
     })
+    init_migrations(app)
     with app.app_context():
         upgrade()
         try:
