@@ -20,6 +20,7 @@ from course.learn.models import Reflection, ReflectionReply, ReflectionVersion
 from course.learn.reflecting import replies_for
 from course.models import Cohort, Membership, Role, User, utcnow
 from course.scoping import scoped_cohort_ids
+from course.text import clean_text
 
 MAX_REPLY_LENGTH = 4000
 PAGE_SIZE = 100
@@ -151,13 +152,9 @@ def shared_lessons(viewer: User, cohort: Cohort, catalog: Catalog) -> list[Lesso
 
 def clean_reply(text: str | None) -> str:
     """A reply's text with line endings normalised; refuse it empty or too long."""
-    text = (text or "").replace("\r\n", "\n").strip()
-    if not text:
-        raise ReplyError("Write a reply before sending it.")
-    if len(text) > MAX_REPLY_LENGTH:
-        raise ReplyError(f"This reply is {len(text):,} characters long; "
-                         f"the limit is {MAX_REPLY_LENGTH:,}.")
-    return text
+    return clean_text(text, limit=MAX_REPLY_LENGTH, error=ReplyError,
+                      empty="Write a reply before sending it.",
+                      too_long="This reply is {length} characters long; the limit is {limit}.")
 
 
 def add_reply(reflection_id: int, author: User, text: str) -> ReflectionReply:

@@ -19,6 +19,7 @@ from course.learn.models import LessonProgress
 from course.mail import send_mail
 from course.models import Cohort, Membership, Nudge, Role, User, utcnow
 from course.scoping import scoped_cohort_ids
+from course.text import clean_text
 
 DEFAULT_SUBJECT = "A reminder from your Clearing facilitator"
 DEFAULT_MESSAGE = (
@@ -115,13 +116,9 @@ class NudgeError(ValueError):
 
 def clean_message(message: str | None) -> str:
     """The facilitator's words with line endings normalised; refuse them empty or too long."""
-    message = (message or "").replace("\r\n", "\n").strip()
-    if not message:
-        raise NudgeError("Write the message to send.")
-    if len(message) > MAX_MESSAGE_LENGTH:
-        raise NudgeError(f"Keep the message under {MAX_MESSAGE_LENGTH:,} characters; "
-                         f"it has {len(message):,}.")
-    return message
+    return clean_text(message, limit=MAX_MESSAGE_LENGTH, error=NudgeError,
+                      empty="Write the message to send.",
+                      too_long="Keep the message under {limit} characters; it has {length}.")
 
 
 def send_nudges(viewer: User, cohort: Cohort, leaders: list[User], subject: str,

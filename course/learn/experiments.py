@@ -9,6 +9,7 @@ from course.extensions import db
 from course.learn.models import ExperimentEntry
 from course.learn.owned import mine
 from course.learn.progress import touch_lesson
+from course.text import clean_text
 
 MAX_ENTRY_LENGTH = 10_000
 
@@ -39,11 +40,9 @@ def add_entry(
     form_key: str | None,
 ) -> ExperimentEntry:
     """Log what the leader did and noticed; the same form_key twice logs once."""
-    text = text.replace("\r\n", "\n").strip()
-    if not text:
-        raise ExperimentError("Write what you did and what you noticed.")
-    if len(text) > MAX_ENTRY_LENGTH:
-        raise ExperimentError(f"Keep an entry under {MAX_ENTRY_LENGTH:,} characters.")
+    text = clean_text(text, limit=MAX_ENTRY_LENGTH, error=ExperimentError,
+                      empty="Write what you did and what you noticed.",
+                      too_long="Keep an entry under {limit} characters.")
     if done_on > date.today():
         raise ExperimentError("The date cannot be in the future.")
     if form_key:

@@ -12,6 +12,7 @@ from course.learn.models import Reflection, ReflectionReply, ReflectionVersion
 from course.learn.owned import mine
 from course.learn.progress import touch_lesson
 from course.models import User, utcnow
+from course.text import clean_text
 
 MAX_REFLECTION_LENGTH = 20_000
 
@@ -27,14 +28,12 @@ def check_prompt(lesson: Lesson, prompt_id: str) -> None:
 
 
 def check_text(text: str) -> str:
-    """Normalise line endings and refuse text over the length limit."""
-    text = text.replace("\r\n", "\n")
-    if len(text) > MAX_REFLECTION_LENGTH:
-        raise ReflectionError(
-            f"This reflection is {len(text):,} characters long; the limit is "
-            f"{MAX_REFLECTION_LENGTH:,}. Shorten it, or split it across prompts."
-        )
-    return text
+    """Normalise line endings and refuse text over the length limit (blank is a draft)."""
+    return clean_text(
+        text, limit=MAX_REFLECTION_LENGTH, error=ReflectionError, strip=False,
+        too_long="This reflection is {length} characters long; the limit is {limit}. "
+        "Shorten it, or split it across prompts.",
+    )
 
 
 def reflections_for_lesson(user_id: int, lesson_id: str) -> dict[str, Reflection]:
