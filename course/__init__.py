@@ -21,7 +21,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     configure(app, test_config)
 
-    from course import database, errors, security, sessions, static_files  # noqa: F401 (loader)
+    from course import (  # noqa: F401 (sessions registers the user loader)
+        database,
+        errors,
+        fragments,
+        security,
+        sessions,
+        static_files,
+    )
     from course.content import KINDS, load_catalog
 
     app.extensions["catalog"] = load_catalog(Path(app.config["COURSE_CONTENT_DIR"]))
@@ -36,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     security.init_app(app)
     static_files.init_app(app)
+    fragments.init_fragments(app)
     errors.init_app(app)
     register_blueprints(app)
 
@@ -71,6 +79,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not local,
         PERMANENT_SESSION_LIFETIME=app.config["SESSION_ABSOLUTE_LIFETIME"],
+        # The cookie lives as long as the session's absolute lifetime from sign-in; idle
+        # time is kept on the server, so responses need not re-sign the cookie each time.
+        SESSION_REFRESH_EACH_REQUEST=False,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=not local,
         # A CSRF token lives as long as the session that holds it, not one hour.

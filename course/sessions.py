@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, has_request_context, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from course.database import READ_METHODS
 from course.extensions import db, login_manager
@@ -52,17 +53,23 @@ def end_all_sessions(user_id: int) -> int:
     return db.session.execute(delete(UserSession).where(UserSession.user_id == user_id)).rowcount
 
 
+@cache
+def _session_statement():
+    """Built once (every signed-in request runs it): a live session row and its user."""
+    return (
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == bindparam("token_hash"))
+    )
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Return the signed-in user only while their server-side session is alive."""
     token = session.get(SESSION_KEY)
     if not token:
         return None
-    row = db.session.execute(
-        select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == hash_token(token))
-    ).first()
+    row = db.session.execute(_session_statement(), {"token_hash": hash_token(token)}).first()
     if row is None:
         return None
     user_session, user = row

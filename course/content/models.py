@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -128,10 +129,16 @@ class Catalog:
     lessons: Mapping[str, Lesson]
     quizzes: Mapping[str, Quiz]
     ordered_lessons: tuple[Lesson, ...] = field(init=False, repr=False)
+    # Changes whenever any module, lesson or quiz does: a key for anything derived from it.
+    fingerprint: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Kept as a tuple so next/previous are an index away; frozen, hence object.__setattr__.
         object.__setattr__(self, "ordered_lessons", tuple(self.lessons.values()))
+        digest = hashlib.sha256(repr(self.modules).encode())
+        for item in (*self.ordered_lessons, *self.quizzes.values()):
+            digest.update(f"{item.id}:{item.content_hash}\n".encode())
+        object.__setattr__(self, "fingerprint", digest.hexdigest()[:16])
 
     @classmethod
     def empty(cls) -> Catalog:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from course.content import InvalidAnswer, Quiz
 from course.extensions import db
@@ -74,19 +74,24 @@ def submit_quiz(
 class QuizSummary:
     attempts: int
     best: float | None
-    latest: QuizAttempt | None
+    latest_score: float | None
+
+
+def quiz_summary_columns(user_id: int, quiz_id: str) -> tuple:
+    """Attempts, best score and latest score as scalar subqueries (one round trip for all)."""
+    own = (QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
+    return (
+        select(func.count(QuizAttempt.id)).where(*own).scalar_subquery(),
+        select(func.max(QuizAttempt.score)).where(*own).scalar_subquery(),
+        select(QuizAttempt.score).where(*own)
+        .order_by(QuizAttempt.created_at.desc(), QuizAttempt.id.desc())
+        .limit(1).scalar_subquery(),
+    )
 
 
 def quiz_summary(user_id: int, quiz_id: str) -> QuizSummary:
-    """How many attempts, the best score and the latest attempt."""
-    attempts = db.session.scalars(
-        mine(QuizAttempt, user_id)
-        .where(QuizAttempt.quiz_id == quiz_id)
-        .order_by(QuizAttempt.created_at.desc(), QuizAttempt.id.desc())
-    ).all()
-    scores = [a.score for a in attempts if a.score is not None]
-    return QuizSummary(len(attempts), max(scores) if scores else None,
-                       attempts[0] if attempts else None)
+    """How many attempts, the best score and the latest attempt's score."""
+    return QuizSummary(*db.session.execute(select(*quiz_summary_columns(user_id, quiz_id))).one())
 
 
 def latest_attempts(user_id: int) -> dict[str, QuizAttempt]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
+
+from sqlalchemy import bindparam
 
 from course.content import Lesson
 from course.extensions import db
@@ -58,10 +61,18 @@ def add_entry(
     return entry
 
 
+@cache
+def _lesson_entries():
+    """Built once: a leader's log entries for a lesson, newest first."""
+    return (
+        mine(ExperimentEntry, bindparam("user_id"))
+        .where(ExperimentEntry.lesson_id == bindparam("lesson_id"))
+        .order_by(ExperimentEntry.done_on.desc(), ExperimentEntry.id.desc())
+    )
+
+
 def entries_for_lesson(user_id: int, lesson_id: str) -> list[ExperimentEntry]:
     """The user's entries for a lesson, newest first."""
     return list(db.session.scalars(
-        mine(ExperimentEntry, user_id)
-        .where(ExperimentEntry.lesson_id == lesson_id)
-        .order_by(ExperimentEntry.done_on.desc(), ExperimentEntry.id.desc())
+        _lesson_entries(), {"user_id": user_id, "lesson_id": lesson_id}
     ))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from flask import abort
-from sqlalchemy import Select, select
+from sqlalchemy import BindParameter, Select, select
 
 from course.extensions import db
 from course.learn.models import (
@@ -19,8 +19,9 @@ from course.learn.models import (
 Owned = TypeVar("Owned", Reflection, QuizAttempt, ExperimentEntry, LessonProgress, SelfAssessment)
 
 
-def mine(model: type[Owned], user_id: int) -> Select:
-    """SELECT of a model limited to one owner's rows."""
+def mine(model: type[Owned], user_id: int | BindParameter) -> Select:
+    """SELECT of a model limited to one owner's rows (or, for a statement built once and
+    run many times, to the owner named by a bound parameter given at execution)."""
     return select(model).where(model.user_id == user_id)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from course.content import Catalog, Lesson
 from course.database import insert_if_missing
@@ -61,16 +61,18 @@ def reopen_lesson(user_id: int, lesson_id: str) -> None:
     row.completed_at = None
 
 
+def lesson_state_column(user_id: int, lesson_id: str):
+    """One lesson's state for one leader as a scalar subquery (NULL: not started)."""
+    return (
+        select(case((LessonProgress.completed_at.is_(None), IN_PROGRESS), else_=DONE))
+        .where(LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson_id)
+        .scalar_subquery()
+    )
+
+
 def lesson_state(user_id: int, lesson_id: str) -> str:
     """One lesson's state for one leader (the lesson page needs no more than this)."""
-    row = db.session.execute(
-        select(LessonProgress.completed_at).where(
-            LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson_id
-        )
-    ).first()
-    if row is None:
-        return NOT_STARTED
-    return DONE if row.completed_at else IN_PROGRESS
+    return db.session.scalar(select(lesson_state_column(user_id, lesson_id))) or NOT_STARTED
 
 
 @dataclass(frozen=True)

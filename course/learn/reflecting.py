@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from course.content import Lesson
@@ -36,14 +38,31 @@ def check_text(text: str) -> str:
     )
 
 
-def reflections_for_lesson(user_id: int, lesson_id: str) -> dict[str, Reflection]:
-    """The user's reflections on a lesson, by prompt id."""
-    rows = db.session.scalars(
-        mine(Reflection, user_id)
-        .where(Reflection.lesson_id == lesson_id)
+@cache
+def _lesson_reflections():
+    """Built once (building costs more than running): a leader's reflections on a lesson,
+    each with whether any facilitator replied; versions come in one more query."""
+    replied = select(ReflectionReply.id).where(
+        ReflectionReply.reflection_id == Reflection.id
+    ).exists()
+    return (
+        mine(Reflection, bindparam("user_id"))
+        .add_columns(replied)
+        .where(Reflection.lesson_id == bindparam("lesson_id"))
         .options(selectinload(Reflection.versions))  # shown on the page: one query, not n
     )
-    return {row.prompt_id: row for row in rows}
+
+
+def reflections_for_lesson(
+    user_id: int, lesson_id: str
+) -> tuple[dict[str, Reflection], dict[int, list[tuple[ReflectionReply, str]]]]:
+    """The user's reflections on a lesson by prompt id, and facilitators' replies to them
+    (queried only when some reflection has any)."""
+    rows = db.session.execute(
+        _lesson_reflections(), {"user_id": user_id, "lesson_id": lesson_id}
+    ).all()
+    reflections = {row.prompt_id: row for row, _ in rows}
+    return reflections, replies_for(row.id for row, has_replies in rows if has_replies)
 
 
 def _reflection(user_id: int, lesson: Lesson, prompt_id: str) -> Reflection:

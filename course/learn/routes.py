@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from course.access import roles_required
 from course.extensions import db
 from course.learn import bp
 from course.learn.assessment import assessment_status, needs_before_assessment
-from course.learn.attempts import attempt_feedback, quiz_summary
+from course.learn.attempts import QuizSummary, attempt_feedback, quiz_summary_columns
 from course.learn.experiments import entries_for_lesson
 from course.learn.models import LessonProgress, QuizAttempt
 from course.learn.owned import get_mine_or_404
-from course.learn.progress import course_progress, lesson_state
-from course.learn.reflecting import reflections_for_lesson, replies_for
+from course.learn.progress import NOT_STARTED, course_progress, lesson_state_column
+from course.learn.reflecting import reflections_for_lesson
 from course.models import Role
 
 # Facilitators and admins may read the course too (to know what leaders see).
@@ -52,21 +53,39 @@ def home():
     )
 
 
+@cache
+def _standing_statement(with_quiz: bool):
+    """Built once: the lesson's state and, with a quiz, its summary, in one statement."""
+    user_id, lesson_id = bindparam("user_id"), bindparam("lesson_id")
+    columns = [lesson_state_column(user_id, lesson_id)]
+    if with_quiz:
+        columns += quiz_summary_columns(user_id, bindparam("quiz_id"))
+    return select(*columns)
+
+
+def lesson_standing(user_id: int, lesson, quiz) -> tuple[str, QuizSummary | None]:
+    """The leader's state on the lesson and their quiz summary, in one round trip."""
+    state, *summary = db.session.execute(
+        _standing_statement(quiz is not None),
+        {"user_id": user_id, "lesson_id": lesson.id, "quiz_id": quiz.id if quiz else None},
+    ).one()
+    return state or NOT_STARTED, QuizSummary(*summary) if quiz else None
+
+
 def render_lesson(lesson, *, status=200, quiz_errors=None, quiz_values=None, attempt=None,
                   reflection_errors=None, reflection_texts=None, entry_error=None,
                   entry_values=None):
     """Render a lesson page with the leader's own work on it (and any form being corrected)."""
     quiz = catalog().quizzes.get(lesson.quiz_id) if lesson.quiz_id else None
     user_id = current_user.id
-    reflections = reflections_for_lesson(user_id, lesson.id)
+    reflections, replies = reflections_for_lesson(user_id, lesson.id)
+    state, summary = lesson_standing(user_id, lesson, quiz)
     context = dict(
         lesson=lesson, quiz=quiz, catalog=catalog(),
         module=catalog().module(lesson.module_id),
-        reflections=reflections,
-        replies=replies_for(row.id for row in reflections.values()),
-        entries=entries_for_lesson(user_id, lesson.id),
-        summary=quiz_summary(user_id, quiz.id) if quiz else None,
-        state=lesson_state(user_id, lesson.id),
+        reflections=reflections, replies=replies,
+        entries=entries_for_lesson(user_id, lesson.id) if lesson.try_this else [],
+        summary=summary, state=state,
         attempt=attempt,
         attempt_feedback=attempt_feedback(quiz, attempt) if attempt and quiz else [],
         quiz_errors=quiz_errors or {}, quiz_values=quiz_values or {},

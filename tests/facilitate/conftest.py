@@ -1,14 +1,12 @@
-"""Fixtures for the facilitator's pages: two cohorts with their people, and a query counter."""
+"""Fixtures for the facilitator's pages: two cohorts with their people."""
 
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from course.cohorts import create_invitation
 from course.extensions import db
@@ -49,26 +47,6 @@ def world(app, make_cohort, make_facilitator, make_leader, make_admin) -> World:
         other_leader=make_leader(name="Oki Leader", cohort=other_cohort),
         other_invitation=other_invitation, admin=make_admin(name="Ada Admin"),
     )
-
-
-@pytest.fixture
-def count_queries(app):
-    """Count the SQL statements run inside a `with count_queries() as counted:` block."""
-
-    @contextmanager
-    def counter():
-        statements: list[str] = []
-
-        def record(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            yield statements
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
-
-    return counter
 
 
 def future_date(days: int = 10) -> str:

@@ -11,9 +11,11 @@ from course.learn.models import (
     LessonProgress,
     QuizAttempt,
     Reflection,
+    ReflectionReply,
     ReflectionVersion,
+    SelfAssessment,
 )
-from tests.conftest import PASSWORD, csrf_token_from
+from tests.conftest import PASSWORD, Auth, csrf_token_from
 from tests.learn.test_quiz_rules import right_answers, wrong_answers
 
 
@@ -240,3 +242,92 @@ def leader_factory(make_leader):
         return person
 
     return factory
+
+
+# --- what the page costs, and what it may share between people ------------------------
+
+
+def test_lesson_page_statements_do_not_grow_with_the_leaders_work(
+    client, signed_in, first_lesson, catalog, count_queries, make_facilitator
+):
+    with count_queries() as empty:
+        assert client.get(url(first_lesson)).status_code == 200
+    for number, prompt in enumerate(first_lesson.reflections):
+        for version in range(3):
+            save(client, first_lesson, f"Version {version} of {prompt.id}",
+                 form_key=f"k-{number}-{version}", prompt=prompt.id)
+    client.post(url(first_lesson, "/experiments"), data={"text": "Tried it", "form_key": "e1"})
+    client.post(url(first_lesson, "/experiments"), data={"text": "And again", "form_key": "e2"})
+    quiz = catalog.quizzes[first_lesson.quiz_id]
+    answers = {f"q-{qid}": values for qid, values in right_answers(quiz).items()}
+    client.post(url(first_lesson, "/quiz"), data={**answers, "form_key": "q1"})
+    with count_queries() as full:
+        html = client.get(url(first_lesson)).get_data(as_text=True)
+    assert "Earlier saved versions (2)" in html and "And again" in html
+    assert "1 attempt." in html
+    # Session, reflections, their versions (only once there are some), log entries, and
+    # state with quiz summary in one; on SQLite also the BEGIN.
+    assert len(empty) <= len(full) <= 6
+
+    reflection = db.session.scalar(select(Reflection).where(Reflection.user_id == signed_in.id))
+    db.session.add(ReflectionReply(reflection_id=reflection.id, text="Thank you for this.",
+                                   author_id=make_facilitator(name="Fay Facilitator").id))
+    db.session.commit()
+    with count_queries() as replied:
+        html = client.get(url(first_lesson)).get_data(as_text=True)
+    assert "Reply from Fay Facilitator" in html and "Thank you for this." in html
+    assert len(replied) == len(full) + 1  # replies are read only when there are some
+
+
+def test_shared_parts_of_the_page_carry_nothing_personal(
+    app, client, signed_in, first_lesson, catalog, make_leader, make_cohort
+):
+    quiz = catalog.quizzes[first_lesson.quiz_id]
+    first = quiz.questions[0]
+    assert client.get(url(first_lesson)).status_code == 200  # the shared parts are now kept
+    # A form sent back with errors shows that leader's choices ...
+    html = client.post(url(first_lesson, "/quiz"), data={f"q-{first.id}": "0"}).get_data(
+        as_text=True)
+    assert 'value="0" checked' in html
+    # ... and the next blank form, for them or anyone else, has nothing chosen.
+    assert " checked" not in client.get(url(first_lesson)).get_data(as_text=True)
+    other = make_leader(name="Olu Other", cohort=make_cohort("Other cohort"))
+    db.session.add(SelfAssessment(user_id=other.id, stage="before", skipped=True))
+    db.session.commit()
+    second = app.test_client()
+    Auth(second).login(other)
+    html = second.get(url(first_lesson)).get_data(as_text=True)
+    assert " checked" not in html and "Olu Other" in html
+    assert signed_in.name not in html
+
+
+def test_lesson_state_is_live_although_the_reading_is_kept(client, signed_in, first_lesson):
+    def state():
+        html = client.get(url(first_lesson)).get_data(as_text=True)
+        return html.split('<span class="state">', 1)[1].split("<", 1)[0]
+
+    assert state() == "Not started"
+    save(client, first_lesson, "Started")
+    assert state() == "In progress"
+    client.post(url(first_lesson, "/complete"), data={"done": "1"})
+    assert state() == "Done"
+
+
+def test_navigation_follows_the_role_of_whoever_asks(app, client, signed_in, first_lesson,
+                                                      make_facilitator):
+    facilitator = make_facilitator(name="Fola Facilitator")
+    other = app.test_client()
+    Auth(other).login(facilitator)
+    as_facilitator = other.get(url(first_lesson)).get_data(as_text=True)
+    as_leader = client.get(url(first_lesson)).get_data(as_text=True)
+    assert ">Cohorts</a>" in as_facilitator and ">Journal</a>" not in as_facilitator
+    assert ">Cohorts</a>" not in as_leader and ">Journal</a>" in as_leader
+    assert "Fola Facilitator" not in as_leader
+
+
+def test_reading_a_page_does_not_re_sign_the_session_cookie(client, signed_in, first_lesson):
+    client.get(url(first_lesson))  # the first page after sign-in stores the form token
+    response = client.get(url(first_lesson))
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert client.get("/course").status_code == 200  # still signed in
