@@ -1,13 +1,15 @@
-"""What the facilitator asked to see of the matrix: a filter and a sort, read from the URL.
+"""What the facilitator asked to see of the matrix: a filter, a sort and a page, read from
+the URL.
 
 The page, its CSV and the tests share these, so the CSV holds exactly the rows and the
-order the screen shows for the same query string.
+order the screen shows for the same query string (all of them: the CSV is not paged).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from math import ceil
 
 from course.facilitate.matrix import (
     INACTIVE_AFTER,
@@ -53,6 +55,8 @@ CELLS = {  # code: (class suffix, label)
     NOT_STARTED: ("none", "Not started"),
 }
 LESSON_PREFIX = "lesson-"  # sort=lesson-3 sorts by the third lesson's state
+# Leaders per page: a phone gets 100 rows (about 300 KB), not a national cohort at once.
+PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class MatrixQuery:
     show: str = "all"
     sort: str = "name"
     dir: str = ASC
+    page: int = 1
 
     @classmethod
     def from_args(cls, args: Mapping[str, str], lesson_count: int) -> MatrixQuery:
@@ -71,24 +76,27 @@ class MatrixQuery:
         direction = args.get("dir") or default_direction(sort)
         if sort not in HEADINGS and lesson_index(sort, lesson_count) is None:
             sort = "name"
+        page = args.get("page", "1")
         return cls(
             show=show if show in FILTERS else "all",
             sort=sort,
             dir=direction if direction in (ASC, DESC) else default_direction(sort),
+            page=int(page) if page.isdigit() and 0 < int(page) < 1_000_000 else 1,
         )
 
-    def args(self, **changes: str) -> dict[str, str]:
+    def args(self, **changes) -> dict[str, str | int]:
         """The query string for url_for, with some values changed; defaults left out."""
         query = replace(self, **changes)
-        values = {"show": query.show, "sort": query.sort, "dir": query.dir}
+        values = {"show": query.show, "sort": query.sort, "dir": query.dir, "page": query.page}
         return {key: value for key, value in values.items()
-                if not (key == "show" and value == "all")}
+                if not (key == "show" and value == "all") and not (key == "page" and value == 1)}
 
-    def sort_link(self, column: str) -> dict[str, str]:
-        """The query string a column heading links to: the other direction if sorted by it."""
+    def sort_link(self, column: str) -> dict[str, str | int]:
+        """The query string a column heading links to: the other direction if sorted by it,
+        from the first page."""
         if column == self.sort:
-            return self.args(dir=DESC if self.dir == ASC else ASC)
-        return self.args(sort=column, dir=default_direction(column))
+            return self.args(dir=DESC if self.dir == ASC else ASC, page=1)
+        return self.args(sort=column, dir=default_direction(column), page=1)
 
     def aria_sort(self, column: str) -> str | None:
         """The aria-sort value of a column heading: only the sorted column has one."""
@@ -135,3 +143,42 @@ def select_rows(matrix: Matrix, query: MatrixQuery) -> list[LeaderRow]:
     known = [row for row in rows if value(row) is not None]
     known.sort(key=value, reverse=query.dir == DESC)  # stable: ties stay in name order
     return known + [row for row in rows if value(row) is None]
+
+
+@dataclass(frozen=True)
+class RowPage:
+    """One page of the selected rows; a page number past the end shows the last page."""
+
+    rows: list[LeaderRow]
+    number: int
+    pages: int
+    total: int
+    offset: int  # rows before this page
+
+    @classmethod
+    def of(cls, rows: list[LeaderRow], number: int, size: int | None = None) -> RowPage:
+        size = size or PAGE_SIZE
+        pages = max(1, ceil(len(rows) / size))
+        number = min(max(number, 1), pages)
+        offset = (number - 1) * size
+        return cls(rows[offset:offset + size], number, pages, len(rows), offset)
+
+    @property
+    def first(self) -> int:
+        """The 1-based position of the page's first row (0 when there are none)."""
+        return self.offset + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        """The 1-based position of the page's last row (0 when there are none)."""
+        return self.offset + len(self.rows)
+
+    def numbers(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last and those near this one; None for a gap."""
+        near = range(self.number - around, self.number + around + 1)
+        numbers: list[int | None] = []
+        for number in sorted({1, self.pages, *near} & set(range(1, self.pages + 1))):
+            if numbers and number - numbers[-1] > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers

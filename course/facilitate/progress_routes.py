@@ -1,7 +1,7 @@
 """A cohort's progress matrix and insight, on screen and as CSV (counts only, never text).
 
-    GET  /cohorts/<id>/progress        progress        the matrix; ?show= &sort= &dir=
-    GET  /cohorts/<id>/progress.csv    progress_csv    the same rows, columns and order
+    GET  /cohorts/<id>/progress        progress        the matrix; ?show= &sort= &dir= &page=
+    GET  /cohorts/<id>/progress.csv    progress_csv    the same rows, columns and order, all pages
     GET  /cohorts/<id>/insight         insight         lessons, quiz questions, growth
     GET  /cohorts/<id>/questions.csv   questions_csv   one row per quiz question
 """
@@ -31,6 +31,7 @@ from course.facilitate.matrix_view import (
     COLUMNS,
     FILTERS,
     MatrixQuery,
+    RowPage,
     lesson_column,
     select_rows,
     sort_label,
@@ -80,10 +81,12 @@ def _matrix(cohort_id: int):
 @bp.get("/cohorts/<int:cohort_id>/progress")
 @facilitator_required
 def progress(cohort_id: int):
-    """Leaders by lessons, with each leader's figures; filtered and sorted by the URL."""
+    """Leaders by lessons, with each leader's figures; filtered, sorted and paged by the URL."""
     cohort, matrix, query, rows = _matrix(cohort_id)
+    page = RowPage.of(rows, query.page)
     return stream_page(
         "facilitate/progress.html", cohort=cohort, matrix=matrix, query=query, rows=rows,
+        page=page,
         columns=COLUMNS, filters=FILTERS, lesson_column=lesson_column, cells=CELLS,
         cells_html=cells_html, sort_label=sort_label(query, matrix.lessons),
         inactive_days=INACTIVE_AFTER.days, stuck_days=STUCK_AFTER.days,

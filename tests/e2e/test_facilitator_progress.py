@@ -13,6 +13,7 @@ from sqlalchemy import update
 from course.accounts import create_user
 from course.cohorts import create_cohort
 from course.extensions import db
+from course.facilitate import matrix_view
 from course.learn.attempts import submit_quiz
 from course.learn.growth import save_assessment
 from course.learn.models import LessonProgress
@@ -81,9 +82,12 @@ def screen_rows(page) -> list[tuple[str, str]]:
     return [(name, figure.split("%")[0]) for name, figure in zip(names, progress, strict=True)]
 
 
+DOWNLOAD = re.compile(r"^Download (these|all \d+) rows \(CSV\)$")
+
+
 def download_csv(page) -> list[list[str]]:
     with page.expect_download() as info:
-        page.get_by_role("link", name="Download these rows (CSV)").click()
+        page.get_by_role("link", name=DOWNLOAD).click()
     download = info.value
     assert download.suggested_filename.endswith(".csv")
     with open(download.path(), encoding="utf-8-sig", newline="") as handle:
@@ -133,3 +137,29 @@ def test_facilitator_reads_progress_and_insight(page, live_server):
     check_page(page, "insight")
     page.get_by_text("Where am I? Four kinds of work", exact=False).last.click()  # open a quiz
     check_page(page, "insight with a quiz opened")
+
+
+def test_facilitator_pages_through_a_large_cohort(page, live_server, monkeypatch):
+    monkeypatch.setattr(matrix_view, "PAGE_SIZE", 2)  # three leaders make two pages
+    email, cohort = seed(live_server, f"paged {page.viewport_name}")
+    sign_in(page, live_server, email)
+    page.get_by_role("link", name=cohort).click()
+    page.get_by_role("link", name="Progress", exact=True).click()
+    assert [name for name, _ in screen_rows(page)] == ["Ada Ahead", "Nat New"]
+    assert page.get_by_text("Showing 1 to 2 (page 1 of 2).").is_visible()
+    pages = page.get_by_role("navigation", name="Pages of leaders")
+    assert pages.get_by_role("link", name="Page 1").get_attribute("aria-current") == "page"
+    check_page(page, "progress matrix, first of two pages")
+
+    pages.get_by_role("link", name="Next page").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    assert [name for name, _ in screen_rows(page)] == ["Sid Stuck"]
+    assert page.get_by_text("Showing 3 to 3 (page 2 of 2).").is_visible()
+    check_page(page, "progress matrix, second page")
+    # The download holds everyone, whatever page is on screen.
+    header, *rows = download_csv(page)
+    assert sorted(row[0] for row in rows) == ["Ada Ahead", "Nat New", "Sid Stuck"]
+    page.get_by_role("navigation", name="Pages of leaders").get_by_role(
+        "link", name="Previous page").click()
+    page.wait_for_url(re.compile(r"progress\?sort=name&dir=asc$"))
+    assert [name for name, _ in screen_rows(page)] == ["Ada Ahead", "Nat New"]

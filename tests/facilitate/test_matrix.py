@@ -11,8 +11,9 @@ from flask import current_app
 from sqlalchemy import update
 
 from course.extensions import db
+from course.facilitate import matrix_view
 from course.facilitate.matrix import STUCK, build_matrix
-from course.facilitate.matrix_view import MatrixQuery, select_rows
+from course.facilitate.matrix_view import MatrixQuery, RowPage, select_rows
 from course.learn.attempts import submit_quiz
 from course.learn.experiments import add_entry
 from course.learn.growth import save_assessment
@@ -315,6 +316,71 @@ def test_empty_filter_and_empty_cohort(client, auth, world, make_cohort):
     empty = make_cohort(name="Empty", facilitator=world.facilitator)
     assert "Nobody has joined this cohort yet" in text_of(
         client.get(progress_url(world, cohort=empty)))
+
+
+# ---- pages of leaders -------------------------------------------------------------------------
+
+
+def test_row_pages_split_clamp_and_number():
+    rows = list(range(250))
+    first = RowPage.of(rows, 1, size=100)
+    assert (first.rows[0], first.rows[-1], first.first, first.last, first.pages) == (
+        0, 99, 1, 100, 3)
+    last = RowPage.of(rows, 3, size=100)
+    assert (len(last.rows), last.first, last.last) == (50, 201, 250)
+    assert RowPage.of(rows, 9, size=100).number == 3  # past the end: the last page
+    assert RowPage.of(rows, 0, size=100).number == 1
+    empty = RowPage.of([], 4, size=100)
+    assert (empty.number, empty.pages, empty.first, empty.last, empty.rows) == (1, 1, 0, 0, [])
+    ten = [RowPage.of(list(range(1000)), n, size=100).numbers() for n in (1, 5, 10)]
+    assert ten == [[1, 2, 3, None, 10], [1, None, 3, 4, 5, 6, 7, None, 10],
+                   [1, None, 8, 9, 10]]
+    assert RowPage.of(list(range(40)), 2, size=10).numbers() == [1, 2, 3, 4]
+
+
+def test_page_number_is_read_leniently_and_left_out_when_first():
+    for raw, number in [("2", 2), ("0", 1), ("-3", 1), ("two", 1), ("", 1), ("9" * 12, 1)]:
+        assert MatrixQuery.from_args({"page": raw}, 18).page == number
+    query = MatrixQuery.from_args({"sort": "quiz", "page": "3"}, 18)
+    assert query.args() == {"sort": "quiz", "dir": "desc", "page": 3}
+    assert query.args(page=1) == {"sort": "quiz", "dir": "desc"}
+    assert "page" not in query.sort_link("name") and "page" not in query.sort_link("quiz")
+
+
+def test_a_large_cohort_is_shown_a_page_at_a_time(client, auth, world, make_leader,
+                                                  monkeypatch):
+    monkeypatch.setattr(matrix_view, "PAGE_SIZE", 2)
+    for name in ("Ada Zephyr", "Bea Young", "Cy Xu", "Di Wren"):
+        make_leader(name=name, cohort=world.cohort)
+    auth.login(world.facilitator)
+    names = ["Ada Zephyr", "Bea Young", "Cy Xu", "Di Wren", "Lee Leader"]
+    html = client.get(progress_url(world)).get_data(as_text=True)
+    page = text_of(client.get(progress_url(world)))
+    assert "5 leaders, sorted by leader, ascending. Showing 1 to 2 (page 1 of 3)." in page
+    assert all(name in html for name in names[:2]) and not any(n in html for n in names[2:])
+    assert 'aria-label="Pages of leaders"' in html
+    assert f'href="{progress_url(world)}?sort=name&amp;dir=asc&amp;page=2" rel="next"' in html
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>1</a>' in html
+    # The next page keeps the sort; the last page has no "Next".
+    html = client.get(progress_url(world) + "?sort=name&dir=desc&page=2").get_data(as_text=True)
+    assert "Cy Xu" in html and "Bea Young" in html and "Lee Leader" not in html
+    assert "?sort=name&amp;dir=desc&amp;page=1" not in html  # page 1 is the bare query
+    assert "?sort=name&amp;dir=desc&amp;page=3" in html
+    last = client.get(progress_url(world) + "?page=3").get_data(as_text=True)
+    assert "Lee Leader" in last and 'rel="next"' not in last and 'rel="prev"' in last
+    assert "Showing 5 to 5 (page 3 of 3)" in text_of(client.get(progress_url(world) + "?page=99"))
+    # The download holds every row, whatever page the screen is on.
+    assert "Download all 5 rows (CSV)" in last
+    assert 'progress.csv?sort=name&amp;dir=asc"' in last  # no page in the download's link
+    rows = client.get(progress_url(world, "/progress.csv") + "?page=3").data.decode("utf-8-sig")
+    assert all(name in rows for name in names)
+
+
+def test_one_page_has_no_page_links(client, auth, world):
+    auth.login(world.facilitator)
+    html = client.get(progress_url(world)).get_data(as_text=True)
+    assert "Pages of leaders" not in html and "Showing" not in html
+    assert "Download these rows (CSV)" in html
 
 
 def test_cohort_page_links_to_progress_and_insight(client, auth, world):
