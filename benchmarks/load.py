@@ -80,6 +80,11 @@ def make_minimal_app():
     return app
 
 
+# --pages picks pages by these short names (the start of each page's name in the report).
+PAGE_NAMES = {"lesson": "lesson page", "home": "course home", "autosave": "reflection autosave",
+              "matrix": "facilitator progress matrix"}
+
+
 # --- seeding -------------------------------------------------------------------------
 
 @dataclass
@@ -440,6 +445,9 @@ def run(database: str, args) -> dict:
             ("facilitator progress matrix" if has_matrix else "facilitator cohort page"): (
                 lambda t, n: _get(facilitator_page, facilitator_cookie)),
         }
+        if args.pages:
+            pages = {name: payloads for name, payloads in pages.items()
+                     if any(name.startswith(PAGE_NAMES[key]) for key in args.pages)}
         if args.breakdown:  # what every request costs before the page's own work
             pages.update({
                 "health check (one SELECT 1)": lambda t, n: _get("/healthz"),
@@ -492,6 +500,8 @@ def main(argv=None) -> None:
     parser.add_argument("--warmup", type=float, default=2, help="unmeasured seconds first")
     parser.add_argument("--breakdown", action="store_true",
                         help="also measure the health check, sign-in and account pages")
+    parser.add_argument("--pages", nargs="+", choices=sorted(PAGE_NAMES),
+                        help="measure only these pages (default: all four)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     # Stopped with SIGTERM (or SIGINT in a background job): still stop the servers and drop
