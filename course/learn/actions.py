@@ -122,8 +122,11 @@ def autosave_reflection(lesson_id: str, prompt_id: str):
     except ReflectionError as error:
         db.session.rollback()
         return jsonify(status="error", message=str(error)), 400
+    # Read before the commit expires the row: reading after would reload it in a second
+    # write transaction.
+    answer = {"status": "saved", "saved_at": row.updated_at.isoformat(), "reflection_id": row.id}
     db.session.commit()
-    return jsonify(status="saved", saved_at=row.updated_at.isoformat(), reflection_id=row.id)
+    return jsonify(answer)
 
 
 @bp.post("/reflections/<int:reflection_id>/share")

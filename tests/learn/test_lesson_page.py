@@ -331,3 +331,17 @@ def test_reading_a_page_does_not_re_sign_the_session_cookie(client, signed_in, f
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
     assert client.get("/course").status_code == 200  # still signed in
+
+
+def test_autosave_is_one_write_transaction(client, signed_in, first_lesson, count_queries):
+    draft = url(first_lesson, f"/reflections/{first_lesson.reflections[0].id}/draft")
+    client.post(draft, data={"text": "first words"})
+    with count_queries() as statements:
+        response = client.post(draft, data={"text": "first words, and more"})
+    answer = response.get_json()
+    row = db.session.scalar(select(Reflection))
+    assert answer["reflection_id"] == row.id and answer["saved_at"].startswith(
+        row.updated_at.isoformat()[:16])
+    # The answer is read before the commit: nothing reloads the row afterwards.
+    assert sum(s.startswith("SELECT reflections.") for s in statements) == 1, statements
+    assert sum(s.startswith("BEGIN") for s in statements) <= 1, statements
