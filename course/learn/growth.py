@@ -99,10 +99,15 @@ def assessment_status(user_id: int) -> dict[str, str | None]:
     return {stage: stage_status(rows.get(stage)) for stage in STAGES}
 
 
-def needs_before_assessment(user_id: int) -> bool:
-    """True when the leader has neither answered nor skipped the "before" (and there is one)."""
+def needs_before_assessment(user_id: int, status: dict[str, str | None] | None = None) -> bool:
+    """True when the leader has neither answered nor skipped the "before" (and there is one).
+
+    Pass the leader's `assessment_status` when it has been read already: no query then.
+    """
     if not scale_questions(current_app.extensions["catalog"]):
         return False
+    if status is not None:
+        return status[BEFORE] is None
     return get_assessment(user_id, BEFORE) is None
 
 

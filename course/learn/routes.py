@@ -42,14 +42,14 @@ def lesson_or_404(lesson_id: str):
 @any_signed_in
 def home():
     """The course map with the leader's progress; first sign-in offers the self-assessment."""
+    status = assessment_status(current_user.id)
     if current_user.is_leader and catalog().self_assessment and needs_before_assessment(
-        current_user.id
+        current_user.id, status
     ):
         return redirect(url_for("learn.assessment", stage="before"))
     progress = course_progress(current_user.id, catalog())
     return render_template(
-        "learn/home.html", catalog=catalog(), progress=progress,
-        assessment=assessment_status(current_user.id),
+        "learn/home.html", catalog=catalog(), progress=progress, assessment=status,
     )
 
 

@@ -133,14 +133,19 @@ def test_read_levels_refuses_out_of_range_and_non_integers(questions, value):
 
 
 def test_needs_before_until_answered_or_skipped(newcomer, make_leader):
-    assert needs_before_assessment(newcomer.id)
+    def needs(user_id):  # asked on its own, and from a status read already: the same
+        alone = needs_before_assessment(user_id)
+        assert needs_before_assessment(user_id, assessment_status(user_id)) == alone
+        return alone
+
+    assert needs(newcomer.id)
     save_assessment(newcomer.id, "after", AFTER_LEVELS)  # an "after" alone does not count
-    assert needs_before_assessment(newcomer.id)
+    assert needs(newcomer.id)
     skip_assessment(newcomer.id, "before")
-    assert not needs_before_assessment(newcomer.id)
+    assert not needs(newcomer.id)
     other = make_leader()
     save_assessment(other.id, "before", BEFORE_LEVELS)
-    assert not needs_before_assessment(other.id)
+    assert not needs(other.id)
 
 
 def test_no_self_assessment_in_the_course_means_nothing_to_offer(app, newcomer):
