@@ -185,3 +185,6 @@ class Nudge(db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(String(4000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # "<the form's key>-<leader id>": one submit reminds several leaders, and a
+    # double-clicked "Send reminders" emails each once (see nudges.send_nudges).
+    form_key: Mapped[str | None] = mapped_column(String(64), unique=True)

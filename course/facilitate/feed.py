@@ -13,6 +13,7 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import Select, case, func, select
+from sqlalchemy.exc import IntegrityError
 
 from course.content import Catalog, Lesson
 from course.extensions import db
@@ -23,6 +24,7 @@ from course.scoping import scoped_cohort_ids
 from course.text import clean_text
 
 MAX_REPLY_LENGTH = 4000
+MAX_FORM_KEY = 64  # the column's length
 PAGE_SIZE = 100
 
 
@@ -157,10 +159,36 @@ def clean_reply(text: str | None) -> str:
                       too_long="This reply is {length} characters long; the limit is {limit}.")
 
 
-def add_reply(reflection_id: int, author: User, text: str) -> ReflectionReply:
-    """Keep a facilitator's reply to a shared reflection (its id reached through the scope)."""
-    reply = ReflectionReply(reflection_id=reflection_id, author_id=author.id,
-                            text=clean_reply(text), created_at=utcnow())
-    db.session.add(reply)
-    db.session.flush()
+def reply_sent_with(form_key: str, reflection_id: int, author: User) -> ReflectionReply | None:
+    """The reply an earlier submit of this very form kept, if any."""
+    done = db.session.scalar(select(ReflectionReply).where(ReflectionReply.form_key == form_key))
+    if done is not None and (done.reflection_id, done.author_id) != (reflection_id, author.id):
+        raise ReplyError("That form was already used; reload the page.")
+    return done
+
+
+def add_reply(reflection_id: int, author: User, text: str,
+              form_key: str | None = None) -> ReflectionReply:
+    """Keep a facilitator's reply to a shared reflection; the same form_key twice keeps one.
+
+    The reflection's id is one reached through the scope. Without a form_key (an old page,
+    a script) every submit is a new reply.
+    """
+    text = clean_reply(text)
+    if form_key and len(form_key) > MAX_FORM_KEY:
+        raise ReplyError("This form is out of date; reload the page and send it again.")
+    if form_key:
+        done = reply_sent_with(form_key, reflection_id, author)
+        if done is not None:
+            return done
+    reply = ReflectionReply(reflection_id=reflection_id, author_id=author.id, text=text,
+                            created_at=utcnow(), form_key=form_key or None)
+    try:
+        with db.session.begin_nested():
+            db.session.add(reply)
+    except IntegrityError:  # the same form raced in twice; the other one saved it
+        done = reply_sent_with(form_key, reflection_id, author) if form_key else None
+        if done is None:
+            raise
+        return done
     return reply

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -94,7 +96,7 @@ def reply(cohort_id: int, reflection_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            add_reply(reflection_id, current_user, form.text.data)
+            add_reply(reflection_id, current_user, form.text.data, request.form.get("form_key"))
         except ReplyError as error:
             db.session.rollback()
             form.text.errors.append(str(error))
@@ -120,6 +122,9 @@ def render_shared(cohort: Cohort, *, failed=None, status: int = 200):
         "facilitate/shared.html", cohort=cohort, feed=feed, lesson_id=lesson_id,
         lessons=shared_lessons(current_user, cohort, catalog()), failed=failed,
         max_reply=MAX_REPLY_LENGTH,
+        # One key per rendered page (each reply form adds its reflection's id): a
+        # double-clicked "Send reply" keeps one reply.
+        form_key=secrets.token_hex(16),
     ), status
 
 
@@ -137,7 +142,8 @@ def nudge(cohort_id: int):
         try:
             report = send_nudges(current_user, cohort,
                                  [c.leader for c in candidates if c.leader.id in chosen],
-                                 form.subject.data, form.message.data)
+                                 form.subject.data, form.message.data,
+                                 request.form.get("form_key"))
         except NudgeError as error:
             db.session.rollback()
             form.message.errors.append(str(error))
@@ -156,6 +162,8 @@ def nudge(cohort_id: int):
     return render_template(
         "facilitate/nudge.html", cohort=cohort, candidates=candidates, form=form,
         ticked=ticked, selection=selection, selections=SELECTIONS, now=now,
+        # One key per rendered form: a double-clicked "Send reminders" emails each leader once.
+        form_key=secrets.token_hex(16),
     ), (422 if form.errors else 200)
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, render_template, url_for
 from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
 
 from course.extensions import db
 from course.learn.models import LessonProgress
@@ -30,6 +31,7 @@ DEFAULT_MESSAGE = (
 )
 MAX_SUBJECT_LENGTH = 200
 MAX_MESSAGE_LENGTH = 4000
+MAX_FORM_KEY = 40  # leaves room for "-<leader id>" in the 64-character column
 INACTIVE_AFTER = timedelta(days=14)
 
 ALL, NOT_STARTED, INACTIVE = "all", "not-started", "inactive"
@@ -121,24 +123,52 @@ def clean_message(message: str | None) -> str:
                       too_long="Keep the message under {limit} characters; it has {length}.")
 
 
+def nudged_with(keys: list[str]) -> set[str]:
+    """Which of these per-leader keys an earlier submit of the same form already used."""
+    if not keys:
+        return set()
+    return set(db.session.scalars(select(Nudge.form_key).where(Nudge.form_key.in_(keys))))
+
+
 def send_nudges(viewer: User, cohort: Cohort, leaders: list[User], subject: str,
-                message: str) -> NudgeReport:
-    """Email each leader the facilitator's message; log a Nudge for every one that went."""
+                message: str, form_key: str | None = None) -> NudgeReport:
+    """Email each leader the facilitator's message; log a Nudge for every one that went.
+
+    The same form_key twice emails each leader once. One submit reaches several leaders,
+    so each leader's Nudge carries its own key, "<form_key>-<leader id>", in the unique
+    column. The row is written (in a savepoint) before the email goes: a repeat of the
+    form finds it, and a twin racing this request trips the unique key, and either way
+    that leader counts as reminded without a second email. A failed email takes its row
+    back, so sending the same form again retries only those leaders. Without a form_key
+    (an old page, a script) every submit sends.
+    """
     subject, message = clean_subject(subject), clean_message(message)
+    if form_key and len(form_key) > MAX_FORM_KEY:
+        raise NudgeError("This form is out of date; reload the page and send it again.")
+    keys = {leader.id: f"{form_key}-{leader.id}" if form_key else None for leader in leaders}
+    done = nudged_with([key for key in keys.values() if key])
     link = current_app.config["COURSE_BASE_URL"].rstrip("/") + url_for("learn.home")
     report = NudgeReport()
     for leader in leaders:
+        if keys[leader.id] in done:
+            report.sent.append(leader)
+            continue
         body = render_template("facilitate/email/nudge.txt", leader=leader, sender=viewer,
                                cohort=cohort, message=message, link=link)
         try:
-            send_mail(leader.email, subject, body)
+            with db.session.begin_nested():
+                db.session.add(Nudge(cohort_id=cohort.id, leader_id=leader.id,
+                                     sent_by_id=viewer.id, subject=subject, message=message,
+                                     created_at=utcnow(), form_key=keys[leader.id]))
+                db.session.flush()  # claim the key before the email goes, not after
+                send_mail(leader.email, subject, body)
+        except IntegrityError:  # the same form raced in twice; the other one emails them
+            if keys[leader.id] is None:
+                raise
         except (smtplib.SMTPException, OSError):
             # Name nobody's words: the log says who was not reached, not what was said.
             current_app.logger.exception("Could not send a reminder to user %s", leader.id)
             report.failed.append(leader)
             continue
-        db.session.add(Nudge(cohort_id=cohort.id, leader_id=leader.id, sent_by_id=viewer.id,
-                             subject=subject, message=message, created_at=utcnow()))
         report.sent.append(leader)
-    db.session.flush()
     return report

@@ -142,3 +142,5 @@ class ReflectionReply(db.Model):
     )
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The reply form's idempotency key: a double-clicked "Send reply" keeps one reply.
+    form_key: Mapped[str | None] = mapped_column(String(64), unique=True)

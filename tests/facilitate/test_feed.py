@@ -364,3 +364,92 @@ def test_shared_before_any_save_shows_no_words(app, client, auth, world):
     page = text_of(client.get(feed_url(world)))
     assert "Only autosaved" not in page
     assert "Shared, but not saved yet: you will see it once Lee Leader saves it." in page
+
+
+def page_key(html: str, reflection) -> str:
+    """The form_key of the reply form under this reflection."""
+    match = re.search(rf'name="form_key" value="([0-9a-f]{{32}}-{reflection.id})"', html)
+    assert match, "no form_key on the reply form"
+    return match.group(1)
+
+
+def reply_count() -> int:
+    return db.session.scalar(select(func.count(ReflectionReply.id)))
+
+
+def test_each_reply_form_carries_a_fresh_form_key(app, client, auth, world, shared):
+    second = write(app, world.leader, "A second shared thought.", prompt=1, shared=True)
+    auth.login(world.facilitator)
+    html = client.get(feed_url(world)).get_data(as_text=True)
+    first_key, second_key = page_key(html, shared), page_key(html, second)
+    assert first_key.split("-")[0] == second_key.split("-")[0]  # one token per page
+    assert page_key(client.get(feed_url(world)).get_data(as_text=True), shared) != first_key
+
+
+def test_the_same_form_sent_twice_keeps_one_reply(app, client, auth, world, shared):
+    auth.login(world.facilitator)
+    key = page_key(client.get(feed_url(world)).get_data(as_text=True), shared)
+    first = client.post(reply_url(world, shared), data={"text": "Thank you.", "form_key": key})
+    assert "Reply sent." in text_of(client.get(first.headers["Location"]))
+    again = client.post(reply_url(world, shared), data={"text": "Thank you.", "form_key": key})
+    assert again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert "Reply sent." in text_of(client.get(again.headers["Location"]))
+    assert reply_count() == 1
+    assert db.session.scalar(select(ReflectionReply.form_key)) == key
+
+
+@pytest.mark.parametrize("keys", [("key-a", "key-b"), (None, None), ("", "")])
+def test_different_or_missing_keys_keep_every_reply(client, auth, world, shared, keys):
+    auth.login(world.facilitator)
+    for key in keys:
+        data = {"text": "Thank you."} | ({} if key is None else {"form_key": key})
+        assert client.post(reply_url(world, shared), data=data).status_code == 302
+    assert reply_count() == 2
+
+
+def test_a_racing_twin_is_the_reply_already_sent(app, client, auth, world, shared, monkeypatch):
+    """The twin commits between this request's look-up and its insert: the unique key wins."""
+    db.session.add(ReflectionReply(reflection_id=shared.id, author_id=world.facilitator.id,
+                                   text="Thank you.", form_key="twin-1"))
+    db.session.commit()
+    real, lookups = feed.reply_sent_with, []
+
+    def not_yet(*args):
+        lookups.append(args)
+        return None if len(lookups) == 1 else real(*args)
+
+    monkeypatch.setattr(feed, "reply_sent_with", not_yet)
+    auth.login(world.facilitator)
+    response = client.post(reply_url(world, shared),
+                           data={"text": "Thank you.", "form_key": "twin-1"})
+    assert response.status_code == 302
+    assert len(lookups) == 2  # looked again after the unique key refused the insert
+    assert "Reply sent." in text_of(client.get(response.headers["Location"]))
+    assert reply_count() == 1
+
+
+def test_a_key_already_kept_is_a_sent_reply(client, auth, world, shared):
+    db.session.add(ReflectionReply(reflection_id=shared.id, author_id=world.facilitator.id,
+                                   text="Thank you.", form_key="kept-1"))
+    db.session.commit()
+    auth.login(world.facilitator)
+    response = client.post(reply_url(world, shared),
+                           data={"text": "Thank you.", "form_key": "kept-1"})
+    assert response.status_code == 302 and reply_count() == 1
+
+
+def test_a_key_from_another_reply_or_an_overlong_key_is_refused(app, client, auth, world,
+                                                                shared):
+    other = write(app, world.leader, "Another shared thought.", prompt=1, shared=True)
+    db.session.add(ReflectionReply(reflection_id=other.id, author_id=world.admin.id,
+                                   text="Admin's words.", form_key="used-1"))
+    db.session.commit()
+    auth.login(world.facilitator)
+    for key, message in (("used-1", "That form was already used; reload the page."),
+                         ("k" * 65, "This form is out of date; reload the page")):
+        response = client.post(reply_url(world, shared),
+                               data={"text": "Kept on screen.", "form_key": key})
+        assert response.status_code == 422
+        assert message in text_of(response) and "Kept on screen." in text_of(response)
+    assert reply_count() == 1

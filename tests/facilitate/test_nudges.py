@@ -29,6 +29,8 @@ def send(client, world, leaders, **fields):
     data = {"leaders": [str(leader.id) for leader in leaders],
             "subject": fields.get("subject", "Time for lesson two"),
             "message": fields.get("message", "Ten minutes today would do it.")}
+    if "form_key" in fields:
+        data["form_key"] = fields["form_key"]
     return client.post(nudge_url(world), data=data)
 
 
@@ -227,17 +229,22 @@ def test_the_subject_is_one_line_and_defaults_when_empty(app, client, auth, worl
     assert all(m["Bcc"] is None for m in read_outbox(app))
 
 
-def test_a_failed_email_is_reported_and_not_logged(app, client, auth, world, make_leader,
-                                                   monkeypatch):
-    second = make_leader(name="Sam Second", cohort=world.cohort)
-    real, refused = nudges.send_mail, second.email
+def refuse_mail_to(monkeypatch, refused: str) -> None:
+    """The mail server refuses this one address; every other email goes as usual."""
+    real = nudges.send_mail
 
-    def flaky(to, subject, body):
+    def refusing(to, subject, body):
         if to == refused:
             raise smtplib.SMTPRecipientsRefused({to: (550, b"no")})
         real(to, subject, body)
 
-    monkeypatch.setattr(nudges, "send_mail", flaky)
+    monkeypatch.setattr(nudges, "send_mail", refusing)
+
+
+def test_a_failed_email_is_reported_and_not_logged(app, client, auth, world, make_leader,
+                                                   monkeypatch):
+    second = make_leader(name="Sam Second", cohort=world.cohort)
+    refuse_mail_to(monkeypatch, second.email)
     auth.login(world.facilitator)
     response = send(client, world, [world.leader, second])
     page = text_of(client.get(response.headers["Location"]))
@@ -288,3 +295,100 @@ def test_candidates_are_scoped_to_the_viewer(app, world):
         == [world.leader.id]
     assert nudge_candidates(world.other_facilitator, world.cohort, lessons) == []
     assert nudge_candidates(world.leader, world.cohort, lessons) == []
+
+
+def page_key(html: str) -> str:
+    """The form_key the reminder form carries."""
+    import re
+
+    match = re.search(r'name="form_key" value="([0-9a-f]{32})"', html)
+    assert match, "no form_key on the reminder form"
+    return match.group(1)
+
+
+def mails_to(app) -> list[str]:
+    return sorted(mail["To"] for mail in read_outbox(app))
+
+
+def test_the_form_carries_a_fresh_form_key(client, auth, world):
+    auth.login(world.facilitator)
+    first = page_key(client.get(nudge_url(world)).get_data(as_text=True))
+    assert page_key(client.get(nudge_url(world)).get_data(as_text=True)) != first
+    refused = send(client, world, [], form_key=first)  # shown again: a new key
+    assert refused.status_code == 422 and page_key(refused.get_data(as_text=True)) != first
+
+
+def test_the_same_form_sent_twice_emails_each_leader_once(app, client, auth, world,
+                                                          make_leader):
+    second = make_leader(name="Sam Second", cohort=world.cohort)
+    auth.login(world.facilitator)
+    key = page_key(client.get(nudge_url(world)).get_data(as_text=True))
+    for _ in range(2):
+        response = send(client, world, [world.leader, second], form_key=key)
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(nudge_url(world))
+        assert "Reminder sent to 2 leaders: Lee Leader, Sam Second." in text_of(
+            client.get(response.headers["Location"]))
+    assert mails_to(app) == sorted([world.leader.email, second.email])
+    rows = db.session.scalars(select(Nudge).order_by(Nudge.leader_id)).all()
+    assert [(row.leader_id, row.form_key) for row in rows] == [
+        (world.leader.id, f"{key}-{world.leader.id}"), (second.id, f"{key}-{second.id}")]
+
+
+@pytest.mark.parametrize("keys", [("key-a", "key-b"), (None, None), ("", "")])
+def test_different_or_missing_keys_send_every_time(app, client, auth, world, keys):
+    auth.login(world.facilitator)
+    for key in keys:
+        fields = {} if key is None else {"form_key": key}
+        assert send(client, world, [world.leader], **fields).status_code == 302
+    assert nudge_count() == 2 and mails_to(app) == [world.leader.email] * 2
+
+
+def test_a_repeat_adds_only_leaders_not_yet_reminded(app, client, auth, world, make_leader):
+    """The same page sent again with one more leader ticked reminds just that one."""
+    second = make_leader(name="Sam Second", cohort=world.cohort)
+    auth.login(world.facilitator)
+    send(client, world, [world.leader], form_key="page-1")
+    send(client, world, [world.leader, second], form_key="page-1")
+    assert mails_to(app) == sorted([world.leader.email, second.email])
+    assert nudge_count() == 2
+
+
+def test_a_repeat_retries_only_the_emails_that_failed(app, client, auth, world, make_leader,
+                                                      monkeypatch):
+    second = make_leader(name="Sam Second", cohort=world.cohort)
+    refuse_mail_to(monkeypatch, second.email)
+    auth.login(world.facilitator)
+    send(client, world, [world.leader, second], form_key="page-1")
+    assert mails_to(app) == [world.leader.email] and nudge_count() == 1
+    monkeypatch.undo()  # the mail server takes Sam's address again
+    response = send(client, world, [world.leader, second], form_key="page-1")
+    assert "Reminder sent to 2 leaders" in text_of(client.get(response.headers["Location"]))
+    assert mails_to(app) == sorted([world.leader.email, second.email])
+    assert nudge_count() == 2
+
+
+def test_a_racing_twin_does_not_email_again(app, client, auth, world, make_leader,
+                                            monkeypatch):
+    """The twin logs a leader between this request's look-up and its insert."""
+    second = make_leader(name="Sam Second", cohort=world.cohort)
+    db.session.add(Nudge(cohort_id=world.cohort.id, leader_id=world.leader.id,
+                         sent_by_id=world.facilitator.id, subject="s", message="m",
+                         form_key=f"twin-1-{world.leader.id}"))
+    db.session.commit()
+    monkeypatch.setattr(nudges, "nudged_with", lambda keys: set())  # it has not looked yet
+    auth.login(world.facilitator)
+    response = send(client, world, [world.leader, second], form_key="twin-1")
+    assert response.status_code == 302
+    assert "Reminder sent to 2 leaders: Lee Leader, Sam Second." in text_of(
+        client.get(response.headers["Location"]))
+    assert mails_to(app) == [second.email]  # the twin emails Lee, not this request
+    assert nudge_count() == 2
+
+
+def test_an_overlong_key_is_refused_and_sends_nothing(app, client, auth, world):
+    auth.login(world.facilitator)
+    response = send(client, world, [world.leader], form_key="k" * 41)
+    assert response.status_code == 422
+    assert "This form is out of date; reload the page and send it again." in text_of(response)
+    assert nudge_count() == 0 and read_outbox(app) == []
