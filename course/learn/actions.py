@@ -7,14 +7,13 @@ from datetime import date
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
-from sqlalchemy.exc import IntegrityError
 from wtforms.validators import ValidationError
 
 from course.access import leader_required
 from course.accounts import authenticate
 from course.extensions import csrf, db, limiter
 from course.learn import bp
-from course.learn.attempts import QuizIncomplete, field_name, submit_quiz
+from course.learn.attempts import QuizIncomplete, QuizRefused, field_name, submit_quiz
 from course.learn.experiments import ExperimentError, add_entry, parse_measures
 from course.learn.models import ExperimentEntry, Reflection
 from course.learn.owned import get_mine_or_404
@@ -69,8 +68,6 @@ def save_reflection_view(lesson_id: str, prompt_id: str):
         db.session.rollback()
         return render_lesson(lesson, status=400, reflection_errors={prompt_id: str(error)},
                              reflection_texts={prompt_id: text})
-    except IntegrityError:  # the same form raced in twice; the other one saved it
-        db.session.rollback()
     flash("Reflection saved.", "success")
     return redirect(_lesson_anchor(lesson.id, f"reflection-{prompt_id}"))
 
@@ -158,6 +155,10 @@ def submit_quiz_view(lesson_id: str):
         db.session.rollback()
         return render_lesson(lesson, status=400, quiz_errors=error.errors,
                              quiz_values=responses)
+    except QuizRefused as error:  # an out-of-date or used form: the choices stay chosen
+        db.session.rollback()
+        return render_lesson(lesson, status=400, quiz_values=responses,
+                             quiz_message=str(error))
     db.session.commit()
     return redirect(url_for("learn.lesson", lesson_id=lesson.id, attempt=attempt.id,
                             _anchor="quiz-heading"))

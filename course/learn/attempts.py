@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from course.content import InvalidAnswer, Quiz
 from course.extensions import db
 from course.learn.models import QuizAttempt
-from course.learn.owned import mine
+from course.learn.once import add_once, check_form_key, kept_with
 from course.learn.progress import touch_lesson
 
 
@@ -19,6 +19,11 @@ class QuizIncomplete(ValueError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("Some questions need an answer.")
         self.errors = errors
+
+
+class QuizRefused(ValueError):
+    """The attempt cannot be kept from this form (out of date or already used); the
+    choices are shown again."""
 
 
 def field_name(question_id: str) -> str:
@@ -47,23 +52,31 @@ def grade_quiz(quiz: Quiz, responses: dict[str, list[str]]) -> tuple[dict, float
     return results, (sum(scored) / len(scored) if scored else None)
 
 
+def attempt_sent_with(form_key: str, user_id: int, quiz_id: str,
+                      lesson_id: str | None) -> QuizAttempt | None:
+    """The attempt an earlier submit of this very form stored, if any."""
+    return kept_with(select(QuizAttempt).where(QuizAttempt.form_key == form_key), QuizRefused,
+                     user_id=user_id, quiz_id=quiz_id, lesson_id=lesson_id)
+
+
 def submit_quiz(
     user_id: int, quiz: Quiz, lesson_id: str | None, responses: dict[str, list[str]],
     form_key: str | None,
 ) -> QuizAttempt:
-    """Store a graded attempt; the same form_key twice stores one attempt."""
+    """Store a graded attempt; the same form_key twice (even racing in) stores one attempt."""
+    form_key = check_form_key(form_key, QuizRefused)
     if form_key:
-        done = db.session.scalar(
-            mine(QuizAttempt, user_id).where(QuizAttempt.form_key == form_key)
-        )
+        done = attempt_sent_with(form_key, user_id, quiz.id, lesson_id)
         if done is not None:
             return done
     results, score = grade_quiz(quiz, responses)
     attempt = QuizAttempt(
         user_id=user_id, quiz_id=quiz.id, lesson_id=lesson_id, score=score, answers=results,
-        form_key=form_key or None,
+        form_key=form_key,
     )
-    db.session.add(attempt)
+    twin = add_once(attempt, lambda key: attempt_sent_with(key, user_id, quiz.id, lesson_id))
+    if twin is not None:
+        return twin
     if lesson_id:
         touch_lesson(user_id, lesson_id)
     db.session.flush()

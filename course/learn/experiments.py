@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, select
 
 from course.content import Lesson
 from course.extensions import db
 from course.learn.models import ExperimentEntry
+from course.learn.once import add_once, check_form_key, kept_with
 from course.learn.owned import mine
 from course.learn.progress import touch_lesson
 from course.text import clean_text
@@ -38,24 +39,33 @@ def parse_measures(lesson: Lesson, raw: dict[str, str]) -> dict[str, float]:
     return measures
 
 
+def entry_sent_with(form_key: str, user_id: int, lesson_id: str) -> ExperimentEntry | None:
+    """The entry an earlier submit of this very form logged, if any."""
+    return kept_with(select(ExperimentEntry).where(ExperimentEntry.form_key == form_key),
+                     ExperimentError, user_id=user_id, lesson_id=lesson_id)
+
+
 def add_entry(
     user_id: int, lesson: Lesson, done_on: date, text: str, measures: dict[str, float],
     form_key: str | None,
 ) -> ExperimentEntry:
-    """Log what the leader did and noticed; the same form_key twice logs once."""
+    """Log what the leader did and noticed; the same form_key twice (even racing in) logs
+    once."""
     text = clean_text(text, limit=MAX_ENTRY_LENGTH, error=ExperimentError,
                       empty="Write what you did and what you noticed.",
                       too_long="Keep an entry under {limit} characters.")
     if done_on > date.today():
         raise ExperimentError("The date cannot be in the future.")
+    form_key = check_form_key(form_key, ExperimentError)
     if form_key:
-        done = db.session.scalar(mine(ExperimentEntry, user_id).where(
-            ExperimentEntry.form_key == form_key))
+        done = entry_sent_with(form_key, user_id, lesson.id)
         if done is not None:
             return done
     entry = ExperimentEntry(user_id=user_id, lesson_id=lesson.id, done_on=done_on, text=text,
-                            measures=measures, form_key=form_key or None)
-    db.session.add(entry)
+                            measures=measures, form_key=form_key)
+    twin = add_once(entry, lambda key: entry_sent_with(key, user_id, lesson.id))
+    if twin is not None:
+        return twin
     touch_lesson(user_id, lesson.id)
     db.session.flush()
     return entry

@@ -25,7 +25,7 @@ from course.learn.models import (
 )
 from course.learn.owned import mine
 from course.learn.reflecting import replies_for
-from course.models import Cohort, Invitation, Membership, User, UserSession, utcnow
+from course.models import Cohort, Invitation, Membership, Nudge, User, UserSession, utcnow
 
 DATA_FILE = "clearing-data.json"
 JOURNAL_FILE = "clearing-journal.md"
@@ -139,6 +139,24 @@ def learning_data(user_id: int, catalog: Catalog) -> dict:
     }
 
 
+def reminders_received(user_id: int) -> list[dict]:
+    """The reminders facilitators sent to the person, oldest first, with the sender's name.
+
+    Columns, not rows: the reminder's form_key and the ids of its cohort and sender stay
+    out of the download.
+    """
+    rows = db.session.execute(
+        select(Nudge.created_at, Nudge.subject, Nudge.message, User.name)
+        .outerjoin(User, User.id == Nudge.sent_by_id)
+        .where(Nudge.leader_id == user_id)
+        .order_by(Nudge.created_at, Nudge.id)
+    ).all()
+    # A reminder outlives its sender's account; it then reads "a facilitator".
+    return [{"sent_at": _when(sent_at), "from": name or "a facilitator", "subject": subject,
+             "message": message}
+            for sent_at, subject, message, name in rows]
+
+
 def export_data(user: User, catalog: Catalog) -> dict:
     """Everything held about the person, secrets excepted."""
     return {
@@ -147,6 +165,7 @@ def export_data(user: User, catalog: Catalog) -> dict:
                  "one-way hashes and are not included.",
         **profile_data(user),
         **learning_data(user.id, catalog),
+        "reminders": reminders_received(user.id),
     }
 
 
@@ -173,4 +192,6 @@ def holdings(user_id: int) -> dict[str, int]:
         "quiz_attempts": count(QuizAttempt),
         "lessons": count(LessonProgress),
         "self_assessments": count(SelfAssessment),
+        "reminders": db.session.scalar(
+            select(func.count(Nudge.id)).where(Nudge.leader_id == user_id)),
     }

@@ -11,6 +11,7 @@ from course.content import Lesson
 from course.database import insert_if_missing
 from course.extensions import db
 from course.learn.models import Reflection, ReflectionReply, ReflectionVersion
+from course.learn.once import add_once, check_form_key, kept_with
 from course.learn.owned import mine
 from course.learn.progress import touch_lesson
 from course.models import User, utcnow
@@ -90,26 +91,38 @@ def save_draft(user_id: int, lesson: Lesson, prompt_id: str, text: str) -> Refle
     return row
 
 
+def reflection_saved_with(form_key: str, user_id: int, lesson_id: str,
+                          prompt_id: str) -> Reflection | None:
+    """The reflection an earlier submit of this very form saved a version of, if any."""
+    return kept_with(
+        select(Reflection)
+        .join(ReflectionVersion, ReflectionVersion.reflection_id == Reflection.id)
+        .where(ReflectionVersion.form_key == form_key),
+        ReflectionError, user_id=user_id, lesson_id=lesson_id, prompt_id=prompt_id,
+    )
+
+
 def save_reflection(
     user_id: int, lesson: Lesson, prompt_id: str, text: str, form_key: str | None
 ) -> Reflection:
-    """Explicit save: the text becomes a kept version; the same form_key twice saves once."""
+    """Explicit save: the text becomes a kept version; the same form_key twice (even racing
+    in) saves once."""
     text = check_text(text)
+    form_key = check_form_key(form_key, ReflectionError)
     if form_key:
-        done = db.session.scalar(
-            select(ReflectionVersion).where(ReflectionVersion.form_key == form_key)
-        )
+        done = reflection_saved_with(form_key, user_id, lesson.id, prompt_id)
         if done is not None:
-            if done.reflection.user_id != user_id:
-                raise ReflectionError("That form was already used; reload the page.")
-            return done.reflection
+            return done
     row = _reflection(user_id, lesson, prompt_id)
     now = utcnow()
     row.text, row.updated_at, row.saved_at = text, now, now
     db.session.flush()
-    # A twin request racing past the check above fails on the unique form_key instead
-    # (IntegrityError); the view treats that as the save it is.
-    db.session.add(ReflectionVersion(reflection_id=row.id, text=text, form_key=form_key or None))
+    twin = add_once(
+        ReflectionVersion(reflection_id=row.id, text=text, form_key=form_key),
+        lambda key: reflection_saved_with(key, user_id, lesson.id, prompt_id),
+    )
+    if twin is not None:
+        return twin
     touch_lesson(user_id, lesson.id)
     return row
 

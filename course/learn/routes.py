@@ -73,8 +73,8 @@ def lesson_standing(user_id: int, lesson, quiz) -> tuple[str, QuizSummary | None
 
 
 def render_lesson(lesson, *, status=200, quiz_errors=None, quiz_values=None, attempt=None,
-                  reflection_errors=None, reflection_texts=None, entry_error=None,
-                  entry_values=None):
+                  quiz_message=None, reflection_errors=None, reflection_texts=None,
+                  entry_error=None, entry_values=None):
     """Render a lesson page with the leader's own work on it (and any form being corrected)."""
     quiz = catalog().quizzes.get(lesson.quiz_id) if lesson.quiz_id else None
     user_id = current_user.id
@@ -88,7 +88,7 @@ def render_lesson(lesson, *, status=200, quiz_errors=None, quiz_values=None, att
         summary=summary, state=state,
         attempt=attempt,
         attempt_feedback=attempt_feedback(quiz, attempt) if attempt and quiz else [],
-        quiz_errors=quiz_errors or {}, quiz_values=quiz_values or {},
+        quiz_errors=quiz_errors or {}, quiz_values=quiz_values or {}, quiz_message=quiz_message,
         reflection_errors=reflection_errors or {}, reflection_texts=reflection_texts or {},
         entry_error=entry_error, entry_values=entry_values or {},
         # One key per rendered form: a double submit of the same form saves once.

@@ -345,3 +345,199 @@ def test_autosave_is_one_write_transaction(client, signed_in, first_lesson, coun
     # The answer is read before the commit: nothing reloads the row afterwards.
     assert sum(s.startswith("SELECT reflections.") for s in statements) == 1, statements
     assert sum(s.startswith("BEGIN") for s in statements) <= 1, statements
+
+
+# --- a form sent twice, racing in, reused or with a key that does not fit -------------
+
+LONG_KEY = "k" * 65  # one more than the form_key columns hold
+STALE = "This form is out of date; reload the page and send it again."
+USED = "That form was already used; reload the page."
+
+
+def quiz_form(quiz, answers, key):
+    return {**{f"q-{qid}": values for qid, values in answers.items()}, "form_key": key}
+
+
+def choices_shown(html, quiz, answers) -> bool:
+    """Every answer given is on the form again, chosen or typed."""
+    for question in quiz.questions:
+        for value in answers[question.id]:
+            shown = (f'value="{value}">' if question.type == "short"
+                     else f'name="q-{question.id}" value="{value}" checked')
+            if shown not in html:
+                return False
+    return True
+
+
+def entry_form(lesson, key):
+    return {"done_on": date.today().isoformat(), "text": "Asked the board one question",
+            f"m:{lesson.try_this.measures[0]}": "7", "form_key": key}
+
+
+def missing_once(monkeypatch, module, name):
+    """Make the form-key look-up miss the first time, as when a twin request commits
+    between this request's look-up and its insert."""
+    real, lookups = getattr(module, name), []
+
+    def not_yet(*args):
+        lookups.append(args)
+        return None if len(lookups) == 1 else real(*args)
+
+    monkeypatch.setattr(module, name, not_yet)
+    return lookups
+
+
+def test_a_racing_quiz_twin_is_the_attempt_already_stored(client, signed_in, catalog,
+                                                          first_lesson, monkeypatch):
+    from course.learn import attempts
+
+    quiz = catalog.quizzes[first_lesson.quiz_id]
+    data = quiz_form(quiz, right_answers(quiz), "twin-quiz")
+    repeat = client.post(url(first_lesson, "/quiz"), data=data)  # kept; a repeat's redirect
+    again = client.post(url(first_lesson, "/quiz"), data=data)
+    assert again.headers["Location"] == repeat.headers["Location"]
+    lookups = missing_once(monkeypatch, attempts, "attempt_sent_with")
+    twin = client.post(url(first_lesson, "/quiz"), data=data)
+    assert twin.status_code == 302 and twin.headers["Location"] == repeat.headers["Location"]
+    assert len(lookups) == 2  # looked again after the unique key refused the insert
+    assert count(QuizAttempt) == 1
+    page = client.get(twin.headers["Location"]).get_data(as_text=True)
+    assert "You scored 100% on this attempt." in page and "1 attempt." in page
+
+
+def test_a_racing_entry_twin_is_the_entry_already_logged(client, signed_in, first_lesson,
+                                                         monkeypatch):
+    from course.learn import experiments
+
+    data = entry_form(first_lesson, "twin-entry")
+    repeat = client.post(url(first_lesson, "/experiments"), data=data)
+    client.get(repeat.headers["Location"])  # reads the flash
+    lookups = missing_once(monkeypatch, experiments, "entry_sent_with")
+    twin = client.post(url(first_lesson, "/experiments"), data=data)
+    assert twin.status_code == 302 and twin.headers["Location"] == repeat.headers["Location"]
+    assert len(lookups) == 2
+    assert count(ExperimentEntry) == 1
+    assert "Experiment logged." in client.get(twin.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_racing_reflection_twin_is_the_version_already_saved(client, signed_in,
+                                                               first_lesson, monkeypatch):
+    from course.learn import reflecting
+
+    repeat = save(client, first_lesson, "Said once", "twin-save")
+    client.get(repeat.headers["Location"])
+    lookups = missing_once(monkeypatch, reflecting, "reflection_saved_with")
+    twin = save(client, first_lesson, "Said once", "twin-save")
+    assert twin.status_code == 302 and twin.headers["Location"] == repeat.headers["Location"]
+    assert len(lookups) == 2
+    assert count(Reflection) == 1 and count(ReflectionVersion) == 1
+    assert "Reflection saved." in client.get(twin.headers["Location"]).get_data(as_text=True)
+
+
+def test_an_overlong_form_key_is_refused_and_the_reflection_kept(client, signed_in,
+                                                                 first_lesson):
+    text = "Words about our board I must not lose"
+    response = save(client, first_lesson, text, LONG_KEY)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and STALE in html and text in html
+    assert count(Reflection) == 0 and count(ReflectionVersion) == 0
+    assert save(client, first_lesson, text, "k" * 64).status_code == 302  # the longest kept
+
+
+def test_an_overlong_form_key_is_refused_and_the_quiz_choices_kept(client, signed_in,
+                                                                   catalog, first_lesson):
+    quiz = catalog.quizzes[first_lesson.quiz_id]
+    answers = wrong_answers(quiz)
+    response = client.post(url(first_lesson, "/quiz"), data=quiz_form(quiz, answers, LONG_KEY))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and STALE in html
+    assert html.index(STALE) > html.index('id="quiz-heading"')  # said beside the quiz
+    assert choices_shown(html, quiz, answers)
+    assert count(QuizAttempt) == 0
+    assert " checked" not in client.get(url(first_lesson)).get_data(as_text=True)  # said once
+    kept = client.post(url(first_lesson, "/quiz"), data=quiz_form(quiz, answers, "k" * 64))
+    assert kept.status_code == 302 and count(QuizAttempt) == 1
+
+
+def test_an_overlong_form_key_is_refused_and_the_entry_kept(client, signed_in, first_lesson):
+    data = entry_form(first_lesson, LONG_KEY)
+    response = client.post(url(first_lesson, "/experiments"), data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and STALE in html
+    assert "Asked the board one question</textarea>" in html and 'value="7"' in html
+    assert f'value="{data["done_on"]}"' in html
+    assert count(ExperimentEntry) == 0
+    data["form_key"] = "k" * 64
+    assert client.post(url(first_lesson, "/experiments"), data=data).status_code == 302
+
+
+CANARY = "CANARY-another-leaders-words-91c"
+
+
+@pytest.fixture
+def others_rows(make_leader, catalog, first_lesson):
+    """Another leader's save, attempt and entry, each under a form key."""
+    from course.learn.attempts import submit_quiz
+    from course.learn.experiments import add_entry
+    from course.learn.reflecting import save_reflection
+
+    other = make_leader()
+    quiz = catalog.quizzes[first_lesson.quiz_id]
+    save_reflection(other.id, first_lesson, first_lesson.reflections[0].id, CANARY, "theirs-r")
+    submit_quiz(other.id, quiz, first_lesson.id, right_answers(quiz), "theirs-q")
+    add_entry(other.id, first_lesson, date.today(), CANARY, {}, "theirs-e")
+    db.session.commit()
+    return other
+
+
+@pytest.mark.parametrize("racing", [False, True])
+def test_another_leaders_form_key_is_refused_and_the_work_kept(
+    client, signed_in, catalog, first_lesson, others_rows, monkeypatch, racing
+):
+    from course.learn import attempts, experiments, reflecting
+
+    if racing:  # the first look-up misses; the unique key refuses the insert
+        missing_once(monkeypatch, reflecting, "reflection_saved_with")
+        missing_once(monkeypatch, attempts, "attempt_sent_with")
+        missing_once(monkeypatch, experiments, "entry_sent_with")
+    quiz = catalog.quizzes[first_lesson.quiz_id]
+    answers = wrong_answers(quiz)
+    before = count(Reflection), count(QuizAttempt), count(ExperimentEntry)
+    responses = {
+        "reflection": save(client, first_lesson, "My own words", "theirs-r"),
+        "quiz": client.post(url(first_lesson, "/quiz"),
+                            data=quiz_form(quiz, answers, "theirs-q")),
+        "entry": client.post(url(first_lesson, "/experiments"),
+                             data={**entry_form(first_lesson, "theirs-e")}),
+    }
+    for name, response in responses.items():
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400 and USED in html, name
+        assert CANARY not in html, name
+    assert "My own words" in responses["reflection"].get_data(as_text=True)
+    assert choices_shown(responses["quiz"].get_data(as_text=True), quiz, answers)
+    assert "Asked the board one question" in responses["entry"].get_data(as_text=True)
+    assert (count(Reflection), count(QuizAttempt), count(ExperimentEntry)) == before
+
+
+def test_a_key_from_another_lessons_form_is_refused(client, signed_in, catalog, first_lesson):
+    second = catalog.ordered_lessons[1]
+    first_quiz, second_quiz = (catalog.quizzes[lesson.quiz_id] for lesson in (first_lesson, second))
+    assert client.post(url(first_lesson, "/experiments"),
+                       data=entry_form(first_lesson, "e-key")).status_code == 302
+    assert client.post(url(first_lesson, "/quiz"), data=quiz_form(
+        first_quiz, right_answers(first_quiz), "q-key")).status_code == 302
+    assert save(client, first_lesson, "On the first prompt", "r-key").status_code == 302
+    answers = wrong_answers(second_quiz)
+    refused = {
+        "entry": client.post(url(second, "/experiments"), data=entry_form(second, "e-key")),
+        "quiz": client.post(url(second, "/quiz"), data=quiz_form(second_quiz, answers, "q-key")),
+        "reflection": save(client, first_lesson, "On the second prompt", "r-key",
+                           prompt=first_lesson.reflections[1].id),
+    }
+    for name, response in refused.items():
+        assert response.status_code == 400 and USED in response.get_data(as_text=True), name
+    assert "On the second prompt" in refused["reflection"].get_data(as_text=True)
+    assert choices_shown(refused["quiz"].get_data(as_text=True), second_quiz, answers)
+    assert count(ExperimentEntry) == 1 and count(QuizAttempt) == 1
+    assert count(ReflectionVersion) == 1

@@ -7,13 +7,13 @@ import json
 import zipfile
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from course.extensions import db
 from course.learn.attempts import submit_quiz
 from course.learn.models import Reflection, ReflectionVersion
 from course.learn.reflecting import save_reflection
-from course.models import Cohort, Role, User
+from course.models import Cohort, Membership, Nudge, Role, User, utcnow
 from tests.learn.test_journal import CANARY, seed_journal
 from tests.learn.test_quiz_rules import right_answers
 
@@ -110,6 +110,55 @@ def test_download_never_holds_another_leaders_rows(client, signed_in, make_leade
     archive = download(client)
     for name in archive.namelist():
         assert CANARY not in archive.read(name).decode("utf-8")
+
+
+def remind(leader, sender, subject, message, form_key):
+    cohort_id = db.session.scalar(
+        select(Membership.cohort_id).where(Membership.user_id == leader.id))
+    db.session.add(Nudge(cohort_id=cohort_id, leader_id=leader.id, sent_by_id=sender.id,
+                         subject=subject, message=message, created_at=utcnow(),
+                         form_key=form_key))
+    db.session.commit()
+
+
+def test_download_holds_the_reminders_sent_to_me_only(
+    client, signed_in, make_leader, make_cohort, make_facilitator,
+):
+    fay, gone = make_facilitator(name="Fay Facilitator"), make_facilitator(name="Gus Gone")
+    other = make_leader(name="Olu Other", cohort=make_cohort("Other cohort"))
+    remind(signed_in, fay, "Lesson 3 is waiting", "Pick it up when you can.", "page-1-me")
+    remind(signed_in, gone, "A nudge", "From someone since gone.", "page-2-me")
+    remind(other, fay, CANARY, f"{CANARY} for Olu only", "page-1-other")
+    db.session.execute(delete(User).where(User.id == gone.id))  # the sender's account goes
+    db.session.commit()
+
+    html = client.get("/account/data").get_data(as_text=True)
+    assert "Reminders sent to you:</strong> 2," in html
+    archive = download(client)
+    data = json.loads(archive.read("clearing-data.json"))
+    assert [{k: r[k] for k in ("from", "subject", "message")} for r in data["reminders"]] == [
+        {"from": "Fay Facilitator", "subject": "Lesson 3 is waiting",
+         "message": "Pick it up when you can."},
+        {"from": "a facilitator", "subject": "A nudge", "message": "From someone since gone."},
+    ]
+    assert all(set(r) == {"sent_at", "from", "subject", "message"} and r["sent_at"]
+               for r in data["reminders"])
+    for name in archive.namelist():
+        raw = archive.read(name).decode("utf-8")
+        assert CANARY not in raw and "Olu Other" not in raw and "page-1-" not in raw
+
+
+def test_deleting_my_account_removes_the_reminders_sent_to_me(
+    client, signed_in, make_leader, make_facilitator,
+):
+    fay, other = make_facilitator(name="Fay Facilitator"), make_leader()
+    db.session.add(Membership(user_id=other.id, role=Role.LEADER, cohort_id=db.session.scalar(
+        select(Membership.cohort_id).where(Membership.user_id == signed_in.id))))
+    remind(signed_in, fay, "Lesson 3 is waiting", "Pick it up when you can.", None)
+    remind(other, fay, "Lesson 2 is waiting", "For the other leader.", None)
+    assert client.post("/account/delete", data={"email": signed_in.email}).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalars(select(Nudge.leader_id)).all() == [other.id]
 
 
 def test_facilitators_may_download_their_data(client, auth, make_facilitator):

@@ -2,7 +2,14 @@
 
 import pytest
 
-from course.learn.attempts import QuizIncomplete, grade_quiz, quiz_summary, submit_quiz
+from course.extensions import db
+from course.learn.attempts import (
+    QuizIncomplete,
+    QuizRefused,
+    grade_quiz,
+    quiz_summary,
+    submit_quiz,
+)
 
 
 def right_answers(quiz) -> dict:
@@ -61,3 +68,22 @@ def test_every_attempt_kept_best_and_latest(leader, catalog, first_lesson):
     assert summary.attempts == 2
     assert summary.best == 1.0
     assert summary.latest_score < 1.0
+
+
+def test_a_form_key_longer_than_its_column_is_refused(leader, catalog, first_lesson):
+    quiz = catalog.quizzes[first_lesson.quiz_id]
+    with pytest.raises(QuizRefused, match="This form is out of date; reload the page"):
+        submit_quiz(leader.id, quiz, first_lesson.id, right_answers(quiz), "k" * 65)
+    db.session.rollback()
+    assert quiz_summary(leader.id, quiz.id).attempts == 0
+    submit_quiz(leader.id, quiz, first_lesson.id, right_answers(quiz), "k" * 64)
+    assert quiz_summary(leader.id, quiz.id).attempts == 1
+
+
+def test_a_key_another_leader_used_is_refused(leader, make_leader, catalog, first_lesson):
+    quiz = catalog.quizzes[first_lesson.quiz_id]
+    theirs = submit_quiz(make_leader().id, quiz, first_lesson.id, right_answers(quiz), "same")
+    with pytest.raises(QuizRefused, match="That form was already used"):
+        submit_quiz(leader.id, quiz, first_lesson.id, wrong_answers(quiz), "same")
+    assert quiz_summary(leader.id, quiz.id).attempts == 0
+    assert quiz_summary(theirs.user_id, quiz.id).attempts == 1

@@ -1,0 +1,58 @@
+"""A leader's form sent twice keeps one row: the idempotency key (`form_key`) each rendered
+form carries, as the reflection Save, the quiz and the experiment log use it.
+
+A repeat finds the row its key kept and returns it. Two copies racing in together both
+miss that look-up; the column's unique constraint refuses the second insert, which
+`add_once` turns back into the look-up, so the twin too gets the row the other one kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import Select
+from sqlalchemy.exc import IntegrityError
+
+from course.extensions import db
+
+MAX_FORM_KEY = 64  # the form_key columns' length
+STALE_FORM = "This form is out of date; reload the page and send it again."
+USED_FORM = "That form was already used; reload the page."
+
+Kept = TypeVar("Kept")
+
+
+def check_form_key(form_key: str | None, error: type[ValueError]) -> str | None:
+    """The form's key (None without one); raise `error` for one longer than the column."""
+    if form_key and len(form_key) > MAX_FORM_KEY:
+        raise error(STALE_FORM)
+    return form_key or None
+
+
+def kept_with(query: Select, error: type[ValueError], **expected) -> object | None:
+    """The row `query` finds by a form's key, if any: an earlier submit of this very form.
+
+    A key another leader's (or another lesson's) form used raises `error`: the row is
+    compared with `expected` (attribute=value) and never returned.
+    """
+    done = db.session.scalar(query)
+    if done is not None and any(getattr(done, name) != value
+                                for name, value in expected.items()):
+        raise error(USED_FORM)
+    return done
+
+
+def add_once(row: object, find: Callable[[str], Kept | None]) -> Kept | None:
+    """Insert `row` (which has a form_key) in a savepoint. None when it went in; when a
+    racing twin kept the same key first, the twin's row as `find(key)` looks it up."""
+    key = row.form_key
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:  # the same form raced in twice; the other one kept it
+        kept = find(key) if key else None
+        if kept is None:
+            raise
+        return kept
+    return None
