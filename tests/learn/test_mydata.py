@@ -156,6 +156,8 @@ def test_deleting_my_account_removes_the_reminders_sent_to_me(
         select(Membership.cohort_id).where(Membership.user_id == signed_in.id))))
     remind(signed_in, fay, "Lesson 3 is waiting", "Pick it up when you can.", None)
     remind(other, fay, "Lesson 2 is waiting", "For the other leader.", None)
+    page = client.get("/account/delete").get_data(as_text=True)
+    assert "1 reminder your facilitators sent you" in page  # said before it goes
     assert client.post("/account/delete", data={"email": signed_in.email}).status_code == 302
     db.session.expire_all()
     assert db.session.scalars(select(Nudge.leader_id)).all() == [other.id]
