@@ -37,6 +37,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             database.configure_sqlite(db.engine)
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        with app.app_context():
+            database.configure_postgresql(db.engine)
     # Flask-Migrate is bound only by `flask db` (course/migrations_cli.py) and the tests.
     login_manager.init_app(app)
     csrf.init_app(app)
