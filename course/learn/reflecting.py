@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from course.content import Lesson
 from course.database import insert_if_missing
@@ -42,7 +42,8 @@ def check_text(text: str) -> str:
 @cache
 def _lesson_reflections():
     """Built once (building costs more than running): a leader's reflections on a lesson,
-    each with whether any facilitator replied; versions come in one more query."""
+    each with whether any facilitator replied, and their versions joined in (a handful of
+    rows, one round trip)."""
     replied = select(ReflectionReply.id).where(
         ReflectionReply.reflection_id == Reflection.id
     ).exists()
@@ -50,7 +51,7 @@ def _lesson_reflections():
         mine(Reflection, bindparam("user_id"))
         .add_columns(replied)
         .where(Reflection.lesson_id == bindparam("lesson_id"))
-        .options(selectinload(Reflection.versions))  # shown on the page: one query, not n
+        .options(joinedload(Reflection.versions))  # shown on the page: joined, not n queries
     )
 
 
@@ -61,7 +62,7 @@ def reflections_for_lesson(
     (queried only when some reflection has any)."""
     rows = db.session.execute(
         _lesson_reflections(), {"user_id": user_id, "lesson_id": lesson_id}
-    ).all()
+    ).unique().all()
     reflections = {row.prompt_id: row for row, _ in rows}
     return reflections, replies_for(row.id for row, has_replies in rows if has_replies)
 
