@@ -21,8 +21,8 @@ def engine_options(url: str) -> dict:
     return {}
 
 
-# A pooled connection idle for longer than this is checked with one SELECT 1 before use;
-# one handed back moments ago (as under load) is not.
+# A pooled connection idle for longer than this is checked with one SELECT 1 before a page
+# view; one handed back moments ago (as under load) is not. Writes always check.
 PING_AFTER_IDLE = 5.0
 
 
@@ -84,10 +84,12 @@ def configure_postgresql(engine: Engine) -> None:
       the last. Under PostgreSQL's default READ COMMITTED every statement reads its own
       snapshot inside a transaction too, so what a page sees is the same; requests that
       write keep one transaction (committed or rolled back as a whole).
-    - Instead of SQLAlchemy's pre-ping on every checkout, a connection idle for over
-      PING_AFTER_IDLE seconds is checked with SELECT 1 first; a dead one is replaced
-      before the request uses it (DisconnectionError makes the pool reconnect). A server
-      restart is then seen at most once per worker, and the pool starts afresh.
+    - Instead of SQLAlchemy's pre-ping on every checkout, a connection is checked with
+      SELECT 1 before a request that writes (a leader's words are never sent down a dead
+      connection) and before a page view only when it has been idle for over
+      PING_AFTER_IDLE seconds; a dead one is replaced before use (DisconnectionError makes
+      the pool reconnect). A server restart under steady traffic can fail one page view
+      per worker; the pool then starts afresh.
     """
 
     @event.listens_for(engine, "checkin")
@@ -98,11 +100,13 @@ def configure_postgresql(engine: Engine) -> None:
     @event.listens_for(engine, "checkout")
     def _checked_out(dbapi_connection, record, _proxy):
         checked_in = record.info.get("checked_in")  # None: connected just now
-        if checked_in is not None and time.monotonic() - checked_in > PING_AFTER_IDLE:
+        reads_only = _reads_only()
+        idle = checked_in is not None and time.monotonic() - checked_in > PING_AFTER_IDLE
+        if checked_in is not None and (idle or not reads_only):
             dbapi_connection.autocommit = True
             try:
                 with dbapi_connection.cursor() as cursor:
                     cursor.execute("SELECT 1")
             except Exception as error:  # any failure here means: use a new connection
                 raise exc.DisconnectionError(str(error)) from error
-        dbapi_connection.autocommit = _reads_only()
+        dbapi_connection.autocommit = reads_only

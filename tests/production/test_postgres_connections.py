@@ -58,18 +58,34 @@ def test_page_views_need_no_transaction_and_writes_keep_one(postgres_server, tmp
         db.session.rollback()
 
 
+def kill_the_pooled_connection(app) -> None:
+    """Terminate, on the server, the backend of the connection waiting in the pool."""
+    db.session.remove()
+    with db.engine.connect() as conn:
+        pid = conn.connection.dbapi_connection.info.backend_pid
+    with psycopg.connect(app.config["SQLALCHEMY_DATABASE_URI"].replace(
+            "postgresql+psycopg://", "postgresql://"), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+
 def test_a_connection_that_died_in_the_pool_is_replaced(postgres_server, tmp_path,
                                                          monkeypatch):
     with app_on_postgres(tmp_path) as app:
         client = app.test_client()
         assert client.get("/healthz").status_code == 200  # a connection is now pooled
-        db.session.remove()
-        with db.engine.connect() as conn:
-            pid = conn.connection.dbapi_connection.info.backend_pid
-        with psycopg.connect(app.config["SQLALCHEMY_DATABASE_URI"].replace(
-                "postgresql+psycopg://", "postgresql://"), autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        kill_the_pooled_connection(app)
         monkeypatch.setattr(database, "PING_AFTER_IDLE", 0.0)  # it has been idle long enough
         assert client.get("/healthz").status_code == 200
         assert client.get("/healthz").get_json()["status"] == "ok"
+
+
+def test_a_write_never_goes_down_a_dead_connection(postgres_server, tmp_path, monkeypatch):
+    monkeypatch.setattr(database, "PING_AFTER_IDLE", 3600.0)  # however recently it was used
+    with app_on_postgres(tmp_path) as app:
+        client = app.test_client()
+        assert client.get("/healthz").status_code == 200
+        kill_the_pooled_connection(app)
+        response = client.post("/login", data={"email": "lee@example.org",
+                                               "password": PASSWORD})
+        assert response.status_code == 302 and response.headers["Location"] == "/course"
 
