@@ -71,6 +71,16 @@ def add_entry(
     return entry
 
 
+def has_entries_column(user_id, lesson_id):
+    """Whether the user logged anything for a lesson, as a column (EXISTS) for a statement
+    that reads other things too: the entries themselves are read only when there are some."""
+    return (
+        select(ExperimentEntry.id)
+        .where(ExperimentEntry.user_id == user_id, ExperimentEntry.lesson_id == lesson_id)
+        .exists()
+    )
+
+
 @cache
 def _lesson_entries():
     """Built once: a leader's log entries for a lesson, newest first."""

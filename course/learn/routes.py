@@ -14,7 +14,7 @@ from course.extensions import db
 from course.learn import bp
 from course.learn.assessment import assessment_status, needs_before_assessment
 from course.learn.attempts import QuizSummary, attempt_feedback, quiz_summary_columns
-from course.learn.experiments import entries_for_lesson
+from course.learn.experiments import entries_for_lesson, has_entries_column
 from course.learn.models import LessonProgress, QuizAttempt
 from course.learn.owned import get_mine_or_404
 from course.learn.progress import NOT_STARTED, course_progress, lesson_state_column
@@ -55,21 +55,23 @@ def home():
 
 @cache
 def _standing_statement(with_quiz: bool):
-    """Built once: the lesson's state and, with a quiz, its summary, in one statement."""
+    """Built once: the lesson's state, whether the leader logged anything for it and, with
+    a quiz, its summary, in one statement."""
     user_id, lesson_id = bindparam("user_id"), bindparam("lesson_id")
-    columns = [lesson_state_column(user_id, lesson_id)]
+    columns = [lesson_state_column(user_id, lesson_id), has_entries_column(user_id, lesson_id)]
     if with_quiz:
         columns += quiz_summary_columns(user_id, bindparam("quiz_id"))
     return select(*columns)
 
 
-def lesson_standing(user_id: int, lesson, quiz) -> tuple[str, QuizSummary | None]:
-    """The leader's state on the lesson and their quiz summary, in one round trip."""
-    state, *summary = db.session.execute(
+def lesson_standing(user_id: int, lesson, quiz) -> tuple[str, bool, QuizSummary | None]:
+    """The leader's state on the lesson, whether they logged entries for it, and their
+    quiz summary: one round trip."""
+    state, has_entries, *summary = db.session.execute(
         _standing_statement(quiz is not None),
         {"user_id": user_id, "lesson_id": lesson.id, "quiz_id": quiz.id if quiz else None},
     ).one()
-    return state or NOT_STARTED, QuizSummary(*summary) if quiz else None
+    return state or NOT_STARTED, bool(has_entries), QuizSummary(*summary) if quiz else None
 
 
 def render_lesson(lesson, *, status=200, quiz_errors=None, quiz_values=None, attempt=None,
@@ -79,12 +81,12 @@ def render_lesson(lesson, *, status=200, quiz_errors=None, quiz_values=None, att
     quiz = catalog().quizzes.get(lesson.quiz_id) if lesson.quiz_id else None
     user_id = current_user.id
     reflections, replies = reflections_for_lesson(user_id, lesson.id)
-    state, summary = lesson_standing(user_id, lesson, quiz)
+    state, has_entries, summary = lesson_standing(user_id, lesson, quiz)
     context = dict(
         lesson=lesson, quiz=quiz, catalog=catalog(),
         module=catalog().module(lesson.module_id),
         reflections=reflections, replies=replies,
-        entries=entries_for_lesson(user_id, lesson.id) if lesson.try_this else [],
+        entries=entries_for_lesson(user_id, lesson.id) if has_entries else [],
         summary=summary, state=state,
         attempt=attempt,
         attempt_feedback=attempt_feedback(quiz, attempt) if attempt and quiz else [],
