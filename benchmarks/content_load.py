@@ -166,6 +166,14 @@ def readings_only(root: Path) -> None:
         md.reset().convert(path.read_text(encoding="utf-8").split("---\n", 2)[2])
 
 
+def load_and_render_all(root: Path):
+    """load_catalog, then every reading rendered, as a worker that has shown every lesson."""
+    catalog = load_catalog(root)
+    for lesson in catalog.ordered_lessons:
+        lesson.html  # noqa: B018 (rendered on first use, then kept)
+    return catalog
+
+
 def timed(function, root: Path) -> tuple[float, float]:
     """Return the wall and CPU time of one call, after a garbage collection."""
     gc.collect()
@@ -190,14 +198,15 @@ def peak_rss_kib() -> int:
 
 
 def measure_memory(root: Path) -> dict:
-    """In a fresh process: peak RSS growth of one load, then tracemalloc's figures for another."""
+    """In a fresh process: peak RSS growth of one load, then tracemalloc's figures for another;
+    both with every reading rendered, the most a worker will hold."""
     before = peak_rss_kib()
-    catalog = load_catalog(root)
+    catalog = load_and_render_all(root)
     rss = peak_rss_kib() - before
     del catalog
     gc.collect()
     tracemalloc.start()
-    catalog = load_catalog(root)
+    catalog = load_and_render_all(root)
     kept, peak = tracemalloc.get_traced_memory()  # kept: what the catalog holds afterwards
     tracemalloc.stop()
     assert len(catalog.lessons) > 0
@@ -224,28 +233,31 @@ def main() -> None:
         )
         memory = json.loads(child.stdout)
         load_catalog(root)  # warm up: imports, compiled patterns, the disk cache
-        load, base, floor = [], [], []
+        load, full, base, floor = [], [], [], []
         for _ in range(args.runs):  # interleaved, so a busy moment slows all alike
             load.append(timed(load_catalog, root))
+            full.append(timed(load_and_render_all, root))
             base.append(timed(baseline, root))
             floor.append(timed(readings_only, root))
-    report(args, size, (load, base, floor), memory)
+    report(args, size, (load, full, base, floor), memory)
 
 
 def report(args, size: int, times: tuple[list[float], ...], memory: dict) -> None:
     """Print the results as a small table."""
-    load, base, floor = times
+    load, full, base, floor = times
     count = args.modules * args.lessons
     print(f"Content load: {count:,} lessons in {args.modules} modules and {count:,} quizzes "
           f"of 4 questions, {size / 2**20:.1f} MiB of files; {args.runs} runs "
           f"(Python {sys.version.split()[0]}, libyaml {yaml.__with_libyaml__})")
     print(f"{'wall time':34}{'best':>9}{'median':>9}{'best CPU':>10}")
-    for label, runs in (("load_catalog", load), ("baseline: safe_load + markdown", base),
+    for label, runs in (("load_catalog (start-up)", load),
+                        ("load + every reading rendered", full),
+                        ("baseline: safe_load + markdown", base),
                         ("readings alone, stock Markdown", floor)):
         walls = [wall for wall, _ in runs]
         print(f"{label:34}{min(walls):8.2f}s{statistics.median(walls):8.2f}s"
               f"{min(cpu for _, cpu in runs):9.2f}s")
-    print(f"{'load_catalog / baseline':34}{min(load)[0] / min(base)[0]:8.2f}x")
+    print(f"{'load + rendering / baseline':34}{min(full)[0] / min(base)[0]:8.2f}x")
     print(f"{'peak memory (tracemalloc)':34}{memory['tracemalloc_mib']:7.1f} MiB")
     print(f"{'kept by the catalog (tracemalloc)':34}{memory['kept_mib']:7.1f} MiB")
     print(f"{'peak RSS growth of one load':34}{memory['rss_mib']:7.1f} MiB")
@@ -253,9 +265,10 @@ def report(args, size: int, times: tuple[list[float], ...], memory: dict) -> Non
     seconds_ok = min(load)[0] * scale < TARGET_SECONDS
     memory_ok = max(memory["tracemalloc_mib"], memory["rss_mib"]) * scale < TARGET_MB
     scaled = "" if count == 1000 else ", scaled linearly from this run"
-    print(f"target for 1,000 lessons{scaled}: under {TARGET_SECONDS:g} s "
-          f"({'met' if seconds_ok else 'MISSED'}) and {TARGET_MB:g} MB "
-          f"({'met' if memory_ok else 'MISSED'})")
+    print(f"target for 1,000 lessons{scaled}: loaded under {TARGET_SECONDS:g} s "
+          f"({'met' if seconds_ok else 'MISSED'}; readings are rendered on first view, "
+          f"{(min(full)[0] - min(load)[0]) / count * 1000:.2f} ms each) and {TARGET_MB:g} MB "
+          f"with every reading rendered ({'met' if memory_ok else 'MISSED'})")
 
 
 if __name__ == "__main__":

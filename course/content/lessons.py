@@ -49,7 +49,7 @@ def read_lesson(
     root: Path, path: Path, module_id: str, order: int, problems: list[Problem],
     render: Renderer,
 ) -> tuple[Lesson, Fields] | None:
-    """Read a lesson's front matter and render its reading; `order` is its place in the module."""
+    """Read a lesson's front matter and its reading; `order` is its place in the module."""
     source = read_source(root, path, problems)
     if source is None:
         return None
@@ -81,11 +81,10 @@ def read_lesson(
         report.add(body_line, "the lesson has no reading after the front matter")
     if None in values.values() or report.count:
         return None
-    html = render.block(body)
-    lesson = Lesson(
-        **values, quiz_id=quiz_id, html=html, module_id=module_id, order=order, number=0,
+    lesson = Lesson(  # the reading is rendered on first use (Lesson.html)
+        **values, quiz_id=quiz_id, body=body, module_id=module_id, order=order, number=0,
         content_hash=source.content_hash, word_count=len(_WORD.findall(body)),
-        path=report.path,
+        path=report.path, renderer=render,
     )
     return lesson, fields
 

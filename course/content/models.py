@@ -5,9 +5,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from course.content.grading import Question
+
+if TYPE_CHECKING:
+    from course.content.render import Renderer
 
 
 @dataclass(frozen=True)
@@ -78,13 +83,23 @@ class Lesson:
     reflections: tuple[ReflectionPrompt, ...]
     try_this: Experiment
     quiz_id: str | None
-    html: str
+    body: str = field(repr=False)  # the reading, as Markdown
     module_id: str
     order: int  # 1-based position in its module
     number: int  # 1-based position in the whole course
     content_hash: str
     word_count: int
     path: str  # relative to the content root, e.g. "lessons/01-x/01-y.md"
+    renderer: Renderer = field(repr=False, compare=False)
+
+    @cached_property
+    def html(self) -> str:
+        """The sanitised reading, rendered on first use and then kept.
+
+        Rendering 1,000 readings is most of the cost of loading a large course, and a
+        worker may never show most of them; loading stays a matter of reading and checking.
+        """
+        return self.renderer.block(self.body)
 
     @property
     def kind_info(self) -> Kind:

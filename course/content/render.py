@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 
 import markdown
 import nh3
@@ -113,7 +114,11 @@ def plain_text(fragment: str) -> str:
 
 
 class Renderer:
-    """Renders course Markdown; one Markdown instance is reset between documents."""
+    """Renders course Markdown; one Markdown instance is reset between documents.
+
+    Lessons render their readings on first use, possibly in several threads of one server
+    at once: the instance is used by one document at a time.
+    """
 
     def __init__(self) -> None:
         self._markdown = markdown.Markdown(
@@ -122,6 +127,7 @@ class Renderer:
         for name in _UNUSED_PATTERNS:
             self._markdown.inlinePatterns.deregister(name)
         fastinline.install(self._markdown)
+        self._lock = threading.Lock()
 
     def block(self, text: str) -> str:
         """Render Markdown to sanitised block HTML."""
@@ -135,7 +141,9 @@ class Renderer:
     def markdown(self, text: str) -> str:
         """Render through Python-Markdown and the sanitiser, with no shortcut."""
         # The sanitiser runs last, so nothing done before it can get past the allow-list.
-        return sanitise(smarten(self._markdown.reset().convert(text)))
+        with self._lock:
+            converted = self._markdown.reset().convert(text)
+        return sanitise(smarten(converted))
 
     def inline(self, text: str) -> str:
         """Render a one-paragraph Markdown text without its wrapping <p>."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -286,3 +287,21 @@ def test_the_renderer_uses_the_skipping_processor():
     # the output stays right, but loading gets slower; look at fastinline.py then.
     processor = Renderer()._markdown.treeprocessors["inline"]
     assert isinstance(processor, fastinline.SkippingInlineProcessor)
+
+
+def test_a_reading_is_rendered_on_first_use_and_kept(course):
+    lesson = course.load().lesson("where-am-i")
+    assert "html" not in vars(lesson)  # loading checked it; nothing rendered yet
+    first = lesson.html
+    assert vars(lesson)["html"] is first and lesson.html is first
+    assert first == Renderer().block(lesson.body)
+
+
+def test_readings_rendered_in_several_threads_at_once_come_out_whole():
+    renderer = Renderer()
+    texts = [f"## Part {n}\n\nSome *emphasis* and a [link](https://example.org/{n}).\n\n"
+             + "\n".join(f"- item {n}.{i} with `code`" for i in range(30)) for n in range(24)]
+    alone = [Renderer().block(text) for text in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(renderer.block, texts * 4))
+    assert together == alone * 4
