@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from course import create_app
 from course.extensions import db
-from tests.conftest import base_config, read_outbox, reset_database
+from tests.conftest import PASSWORD, base_config, read_outbox, reset_database
 
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
@@ -109,3 +109,13 @@ def check_page(page, label: str = "") -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     page.set_viewport_size(size)
     assert overflow <= 0, f"{label or page.url}: scrolls sideways by {overflow}px at 360px"
+
+
+def sign_in(page, live_server, email: str, lands_on: str | None = None) -> None:
+    """Sign in through the form; with `lands_on`, wait for the URL the sign-in leads to."""
+    page.goto(live_server.url + "/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if lands_on is not None:
+        page.wait_for_url(re.compile(lands_on))

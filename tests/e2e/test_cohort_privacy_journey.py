@@ -15,18 +15,11 @@ from course.accounts import create_user
 from course.extensions import db
 from course.models import Role
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, sign_in
 
 PRIVATE = "Private: our chair still prints every email."
 SHARED = "Shared: residents answer each other faster than we do."
 _numbers = itertools.count(1)
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def sign_out(page):

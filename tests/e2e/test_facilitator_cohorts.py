@@ -12,7 +12,7 @@ from course.cohorts import create_cohort
 from course.extensions import db
 from course.models import Membership, Role
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, sign_in
 
 _numbers = itertools.count(1)
 
@@ -26,16 +26,9 @@ def make_person(live_server, role: Role, name: str) -> str:
         return email
 
 
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/facilitate/$"))
-
-
 def test_facilitator_creates_a_cohort_and_manages_its_invitations(page, live_server):
-    sign_in(page, live_server, make_person(live_server, Role.FACILITATOR, "Fran Facilitator"))
+    sign_in(page, live_server, make_person(live_server, Role.FACILITATOR, "Fran Facilitator"),
+            r"/facilitate/$")
     expect(page.get_by_role("heading", name="Your cohorts")).to_be_visible()
     check_page(page, "facilitator home, no cohorts")
 
@@ -94,7 +87,7 @@ def test_admin_assigns_a_facilitator_and_deactivates_a_leader(page, live_server)
         db.session.commit()
         cohort_name = cohort.name
 
-    sign_in(page, live_server, make_person(live_server, Role.ADMIN, "Ada Admin"))
+    sign_in(page, live_server, make_person(live_server, Role.ADMIN, "Ada Admin"), r"/facilitate/$")
     expect(page.get_by_role("heading", name="All cohorts")).to_be_visible()
     check_page(page, "admin home")
     page.get_by_role("link", name=cohort_name).click()

@@ -13,7 +13,7 @@ from course.learn.models import SelfAssessment
 from course.learn.reflecting import save_reflection, set_shared
 from course.models import Membership, Role
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, sign_in
 
 PRIVATE = "Private: our board still fears the comments section."
 SHARED = "Shared: residents already talk about us online.\nWe just never listen."
@@ -37,14 +37,6 @@ def seed(live_server, viewport: str) -> dict:
         db.session.commit()
         return {"facilitator": facilitator.email, "leader": leader.email,
                 "cohort": cohort.name, "lesson": lesson.id}
-
-
-def sign_in(page, live_server, email: str, lands_on: str) -> None:
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(lands_on))
 
 
 def test_facilitator_replies_to_a_shared_reflection_and_the_leader_reads_it(page, live_server):

@@ -21,7 +21,7 @@ from course.learn.progress import complete_lesson
 from course.learn.reflecting import save_reflection
 from course.models import Membership, Role, utcnow
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, sign_in
 
 _numbers = itertools.count(1)
 
@@ -61,14 +61,6 @@ def seed(live_server, label: str) -> tuple[str, str]:
         return facilitator.email, cohort.name
 
 
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/facilitate/$"))
-
-
 def screen_rows(page) -> list[tuple[str, str]]:
     """(name, progress %) of each leader shown, from the grid or the phone list."""
     if page.viewport_name == "desktop":
@@ -96,7 +88,7 @@ def download_csv(page) -> list[list[str]]:
 
 def test_facilitator_reads_progress_and_insight(page, live_server):
     email, cohort = seed(live_server, page.viewport_name)
-    sign_in(page, live_server, email)
+    sign_in(page, live_server, email, r"/facilitate/$")
     page.get_by_role("link", name=cohort).click()
     page.get_by_role("link", name="Progress", exact=True).click()
     assert page.get_by_role("heading", name="Progress", level=1).is_visible()
@@ -142,7 +134,7 @@ def test_facilitator_reads_progress_and_insight(page, live_server):
 def test_facilitator_pages_through_a_large_cohort(page, live_server, monkeypatch):
     monkeypatch.setattr(matrix_view, "PAGE_SIZE", 2)  # three leaders make two pages
     email, cohort = seed(live_server, f"paged {page.viewport_name}")
-    sign_in(page, live_server, email)
+    sign_in(page, live_server, email, r"/facilitate/$")
     page.get_by_role("link", name=cohort).click()
     page.get_by_role("link", name="Progress", exact=True).click()
     assert [name for name, _ in screen_rows(page)] == ["Ada Ahead", "Nat New"]

@@ -13,7 +13,7 @@ from course.extensions import db
 from course.learn.models import SelfAssessment
 from course.models import Role
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, sign_in
 
 _numbers = itertools.count(1)
 
@@ -26,13 +26,6 @@ def make_leader(live_server, page, skip_assessment=True) -> str:
             db.session.add(SelfAssessment(user_id=user.id, stage="before", skipped=True))
         db.session.commit()
     return email
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_lesson_journey(page, live_server):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from course.extensions import db
 from course.models import Role
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, sign_in
 
 _numbers = itertools.count(1)
 DIMENSIONS = ("Listening", "Connecting", "Sharing and curating", "Experimenting",
@@ -27,14 +27,6 @@ def make_leader(live_server) -> str:
     return email
 
 
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/(course|assessment/before)$"))
-
-
 def level(page, dimension: str, value: int):
     """The radio button for one level of one dimension (its group is named by the prompt)."""
     group = page.get_by_role("group", name=re.compile(rf": {dimension}\b"))
@@ -48,7 +40,7 @@ def cells(page, dimension: str) -> list[str]:
 
 
 def test_before_self_assessment_then_my_growth(page, live_server):
-    sign_in(page, live_server, make_leader(live_server))
+    sign_in(page, live_server, make_leader(live_server), r"/(course|assessment/before)$")
     page.goto(f"{live_server.url}/assessment/before")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Where you stand")
     check_page(page, "self-assessment")
