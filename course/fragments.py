@@ -2,12 +2,13 @@
 
 A template wraps such a part in a call block naming what it depends on:
 
-    {% call cached_fragment("quiz-fields", quiz.id, quiz.content_hash) %}
+    {% call cached_fragment("quiz-fields", quiz.id, catalog.fingerprint) %}
       ... markup that reads only the quiz ...
     {% endcall %}
 
 The body is rendered once per worker and key; later requests reuse the HTML. The key
-must name everything the body reads (content ids and hashes); the URL prefix the app is
+must name everything the body reads (content ids, and the catalog's fingerprint, which
+changes with any lesson, quiz or module); the URL prefix the app is
 served under is added here, since links inside the body depend on it. Nothing about the
 signed-in person, no CSRF token and no form values may appear inside such a block.
 """

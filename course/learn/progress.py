@@ -70,11 +70,6 @@ def lesson_state_column(user_id: int, lesson_id: str):
     )
 
 
-def lesson_state(user_id: int, lesson_id: str) -> str:
-    """One lesson's state for one leader (the lesson page needs no more than this)."""
-    return db.session.scalar(select(lesson_state_column(user_id, lesson_id))) or NOT_STARTED
-
-
 @dataclass(frozen=True)
 class ModuleProgress:
     module_id: str
