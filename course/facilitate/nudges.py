@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from course.extensions import db
 from course.learn.models import LessonProgress
-from course.mail import send_mail
+from course.mail import mail_batch, send_mail
 from course.models import Cohort, Membership, Nudge, Role, User, utcnow
 from course.scoping import scoped_cohort_ids
 from course.text import clean_text
@@ -149,26 +149,27 @@ def send_nudges(viewer: User, cohort: Cohort, leaders: list[User], subject: str,
     done = nudged_with([key for key in keys.values() if key])
     link = current_app.config["COURSE_BASE_URL"].rstrip("/") + url_for("learn.home")
     report = NudgeReport()
-    for leader in leaders:
-        if keys[leader.id] in done:
+    with mail_batch():  # one SMTP connection for the whole list
+        for leader in leaders:
+            if keys[leader.id] in done:
+                report.sent.append(leader)
+                continue
+            body = render_template("facilitate/email/nudge.txt", leader=leader, sender=viewer,
+                                   cohort=cohort, message=message, link=link)
+            try:
+                with db.session.begin_nested():
+                    db.session.add(Nudge(cohort_id=cohort.id, leader_id=leader.id,
+                                         sent_by_id=viewer.id, subject=subject, message=message,
+                                         created_at=utcnow(), form_key=keys[leader.id]))
+                    db.session.flush()  # claim the key before the email goes, not after
+                    send_mail(leader.email, subject, body)
+            except IntegrityError:  # the same form raced in twice; the other one emails them
+                if keys[leader.id] is None:
+                    raise
+            except (smtplib.SMTPException, OSError):
+                # Name nobody's words: the log says who was not reached, not what was said.
+                current_app.logger.exception("Could not send a reminder to user %s", leader.id)
+                report.failed.append(leader)
+                continue
             report.sent.append(leader)
-            continue
-        body = render_template("facilitate/email/nudge.txt", leader=leader, sender=viewer,
-                               cohort=cohort, message=message, link=link)
-        try:
-            with db.session.begin_nested():
-                db.session.add(Nudge(cohort_id=cohort.id, leader_id=leader.id,
-                                     sent_by_id=viewer.id, subject=subject, message=message,
-                                     created_at=utcnow(), form_key=keys[leader.id]))
-                db.session.flush()  # claim the key before the email goes, not after
-                send_mail(leader.email, subject, body)
-        except IntegrityError:  # the same form raced in twice; the other one emails them
-            if keys[leader.id] is None:
-                raise
-        except (smtplib.SMTPException, OSError):
-            # Name nobody's words: the log says who was not reached, not what was said.
-            current_app.logger.exception("Could not send a reminder to user %s", leader.id)
-            report.failed.append(leader)
-            continue
-        report.sent.append(leader)
     return report

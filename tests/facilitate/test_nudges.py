@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from sqlalchemy import func, select
@@ -392,3 +393,22 @@ def test_an_overlong_key_is_refused_and_sends_nothing(app, client, auth, world):
     assert response.status_code == 422
     assert "This form is out of date; reload the page and send it again." in text_of(response)
     assert nudge_count() == 0 and read_outbox(app) == []
+
+
+def test_reminders_to_several_leaders_share_one_mail_connection(app, client, auth, world,
+                                                                make_leader):
+    others = [make_leader(name=f"Leader {n}", cohort=world.cohort) for n in range(3)]
+    refused = others[1].email
+    app.config["COURSE_SMTP_URL"] = "smtp://mail.example.org"
+
+    def deliver(message):
+        if message["To"] == refused:
+            raise smtplib.SMTPRecipientsRefused({refused: (550, b"no such mailbox")})
+
+    auth.login(world.facilitator)
+    with mock.patch("course.mail.smtplib.SMTP") as smtp:
+        smtp.return_value.send_message.side_effect = deliver
+        send(client, world, [world.leader, *others])
+    assert smtp.call_count == 1  # one connection, not one per leader
+    assert smtp.return_value.send_message.call_count == 4
+    assert nudge_count() == 3  # the refused address is reported, not logged as reminded
