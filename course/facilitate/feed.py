@@ -13,18 +13,17 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.exc import IntegrityError
 
 from course.content import Catalog, Lesson
 from course.extensions import db
 from course.learn.models import Reflection, ReflectionReply, ReflectionVersion
+from course.learn.once import add_once, check_form_key, kept_with
 from course.learn.reflecting import replies_for
 from course.models import Cohort, Membership, Role, User, utcnow
 from course.scoping import scoped_cohort_ids
 from course.text import clean_text
 
 MAX_REPLY_LENGTH = 4000
-MAX_FORM_KEY = 64  # the column's length
 PAGE_SIZE = 100
 
 
@@ -161,10 +160,8 @@ def clean_reply(text: str | None) -> str:
 
 def reply_sent_with(form_key: str, reflection_id: int, author: User) -> ReflectionReply | None:
     """The reply an earlier submit of this very form kept, if any."""
-    done = db.session.scalar(select(ReflectionReply).where(ReflectionReply.form_key == form_key))
-    if done is not None and (done.reflection_id, done.author_id) != (reflection_id, author.id):
-        raise ReplyError("That form was already used; reload the page.")
-    return done
+    return kept_with(select(ReflectionReply).where(ReflectionReply.form_key == form_key),
+                     ReplyError, reflection_id=reflection_id, author_id=author.id)
 
 
 def add_reply(reflection_id: int, author: User, text: str,
@@ -175,20 +172,12 @@ def add_reply(reflection_id: int, author: User, text: str,
     a script) every submit is a new reply.
     """
     text = clean_reply(text)
-    if form_key and len(form_key) > MAX_FORM_KEY:
-        raise ReplyError("This form is out of date; reload the page and send it again.")
+    form_key = check_form_key(form_key, ReplyError)
     if form_key:
         done = reply_sent_with(form_key, reflection_id, author)
         if done is not None:
             return done
     reply = ReflectionReply(reflection_id=reflection_id, author_id=author.id, text=text,
-                            created_at=utcnow(), form_key=form_key or None)
-    try:
-        with db.session.begin_nested():
-            db.session.add(reply)
-    except IntegrityError:  # the same form raced in twice; the other one saved it
-        done = reply_sent_with(form_key, reflection_id, author) if form_key else None
-        if done is None:
-            raise
-        return done
-    return reply
+                            created_at=utcnow(), form_key=form_key)
+    twin = add_once(reply, lambda key: reply_sent_with(key, reflection_id, author))
+    return twin or reply

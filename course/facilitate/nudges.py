@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from course.extensions import db
 from course.learn.models import LessonProgress
+from course.learn.once import check_form_key
 from course.mail import mail_batch, send_mail
 from course.models import Cohort, Membership, Nudge, Role, User, utcnow
 from course.scoping import scoped_cohort_ids
@@ -143,8 +144,7 @@ def send_nudges(viewer: User, cohort: Cohort, leaders: list[User], subject: str,
     (an old page, a script) every submit sends.
     """
     subject, message = clean_subject(subject), clean_message(message)
-    if form_key and len(form_key) > MAX_FORM_KEY:
-        raise NudgeError("This form is out of date; reload the page and send it again.")
+    form_key = check_form_key(form_key, NudgeError, limit=MAX_FORM_KEY)
     keys = {leader.id: f"{form_key}-{leader.id}" if form_key else None for leader in leaders}
     done = nudged_with([key for key in keys.values() if key])
     link = current_app.config["COURSE_BASE_URL"].rstrip("/") + url_for("learn.home")

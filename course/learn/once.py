@@ -1,5 +1,6 @@
-"""A leader's form sent twice keeps one row: the idempotency key (`form_key`) each rendered
-form carries, as the reflection Save, the quiz and the experiment log use it.
+"""A form sent twice keeps one row: the idempotency key (`form_key`) each rendered form
+carries, as the reflection Save, the quiz, the experiment log and facilitators' replies
+and reminders use it.
 
 A repeat finds the row its key kept and returns it. Two copies racing in together both
 miss that look-up; the column's unique constraint refuses the second insert, which
@@ -23,9 +24,11 @@ USED_FORM = "That form was already used; reload the page."
 Kept = TypeVar("Kept")
 
 
-def check_form_key(form_key: str | None, error: type[ValueError]) -> str | None:
-    """The form's key (None without one); raise `error` for one longer than the column."""
-    if form_key and len(form_key) > MAX_FORM_KEY:
+def check_form_key(form_key: str | None, error: type[ValueError],
+                   limit: int = MAX_FORM_KEY) -> str | None:
+    """The form's key (None without one); raise `error` for one longer than `limit` (the
+    column, or less where the key is stored with a suffix)."""
+    if form_key and len(form_key) > limit:
         raise error(STALE_FORM)
     return form_key or None
 
