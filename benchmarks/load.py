@@ -1,16 +1,26 @@
-"""Load benchmark: Clearing under gunicorn beside a minimal Flask page, same settings.
+"""Load benchmark: Clearing under gunicorn, loaded by wrk, beside a minimal Flask page.
 
-    .venv/bin/python benchmarks/load.py                   # SQLite, and PostgreSQL if it answers
-    .venv/bin/python benchmarks/load.py --database sqlite --duration 5
+    .venv/bin/python benchmarks/load.py                      # SQLite, then PostgreSQL
+    .venv/bin/python benchmarks/load.py --database sqlite --rounds 5
+    .venv/bin/python benchmarks/load.py --repo /tmp/clearing-before   # another checkout's code
 
-Seeds a cohort of 1,000 leaders with varied progress into a new database (a temporary
-SQLite file; a new PostgreSQL database, dropped afterwards), serves the app with
-gunicorn.conf.py (2 workers) and, under the same settings, a minimal Flask app that
-renders a 5 KB template. Then, for each page, it loads the minimal page and the page in
-turn at 16 connections and reports requests/s, p50 and p99 latency, and the ratio of the
-two throughputs. Method and results: benchmarks/README.md ("Load").
+Needs wrk (Debian/Ubuntu: `apt-get update && apt-get install -y wrk`) and, for PostgreSQL,
+a server at 127.0.0.1:5432 that trusts the user postgres.
 
-Everything runs on 127.0.0.1; the servers are stopped and the databases removed at the end.
+For each database the script migrates a new database (a temporary SQLite file; a PostgreSQL
+database it creates and drops), seeds one facilitator's cohort of 200 leaders at varied
+stages, and serves, each with the checkout's own gunicorn.conf.py and 2 workers: the app
+(`wsgi:app`), and the minimal page (benchmarks/minimal_app.py: one 5.8 KB template loaded
+from a file and compiled once). It signs leaders and the facilitator in through the real
+login form, then loads each page with `wrk -t2 -c16 -d10s --latency`, every page right
+after a run of the minimal page, in --rounds rounds. Reported per page: requests/s, the
+ratio to the minimal page run just before it, p50 and p99 latency (medians over rounds,
+with the spread). Then it serves the progress matrix of 200 leaders x 50 lessons
+(benchmarks/matrix.py's synthetic course) and times single requests to it over HTTP.
+Method and results: benchmarks/README.md ("Load (wrk)").
+
+Everything listens on and talks to 127.0.0.1; the servers are stopped and the databases
+removed at the end, also when stopped with Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -20,69 +30,45 @@ import json
 import os
 import random
 import re
+import secrets
+import shutil
 import signal
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter
-from contextlib import ExitStack, nullcontext
-from dataclasses import asdict, dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlencode
 
-REPO = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
 PASSWORD = "benchmark leaders read lessons"
-LEADERS = 1000
+MATRIX_PASSWORD = "benchmark walk by the river"  # benchmarks/matrix.py's facilitator
+SECRET_KEY = "benchmark-secret-key-" + "x" * 40
+LEADERS = 200
 SEED = 2026
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+WRK_INSTALL = ("wrk is not installed. On Debian or Ubuntu: "
+               "`apt-get update && apt-get install -y wrk` (as root).")
+# Targets of issue 10 for the 200 x 50 progress page, page 1 (100 rows), over HTTP.
+MATRIX_TARGET_MS = 20.0
+MATRIX_TARGET_KB = 150.0
 
-# The minimal page: about 5 KB of HTML from a Jinja template with a loop and escaping.
-MINIMAL_TEMPLATE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
-<link rel="stylesheet" href="/static/site.css"></head>
-<body><header><h1>{{ title }}</h1><p>{{ intro }}</p></header>
-<main><ul class="items">
-{% for item in items %}<li id="item-{{ item.id }}">
-<a href="/items/{{ item.id }}">{{ item.name }}</a> <span class="state">{{ item.state }}</span>
-<p>{{ item.note }}</p></li>
-{% endfor %}</ul></main><footer><p>{{ footer }}</p></footer></body></html>
-"""
-
-
-def make_minimal_app():
-    """gunicorn 'load:make_minimal_app()': one page, one template, nothing else."""
-    from flask import Flask, render_template_string
-
-    app = Flask("minimal")
-    items = [
-        {"id": n, "name": f"Lesson {n}: what the front line hears",
-         "state": ("done", "in progress", "not started")[n % 3],
-         "note": "A short note about the lesson & its <quiz>, escaped like any text."}
-        for n in range(24)
-    ]
-
-    @app.get("/")
-    def page():
-        return render_template_string(
-            MINIMAL_TEMPLATE, title="A minimal page", items=items,
-            intro="The framework's ceiling: routing, a template and a response.",
-            footer="Nothing here touches a database or a session.",
-        )
-
-    @app.get("/healthz")
-    def healthz():  # how the benchmark knows the server is up
-        return {"status": "ok"}
-
-    return app
-
-
-# --pages picks pages by these short names (the start of each page's name in the report).
-PAGE_NAMES = {"lesson": "lesson page", "home": "course home", "autosave": "reflection autosave",
-              "matrix": "facilitator progress matrix"}
+# Pages by short name, in the order measured. The minimal page is measured before each.
+PAGES = {
+    "login": "sign-in page (GET /login)",
+    "lesson": "lesson page, signed in",
+    "home": "course home, signed in",
+    "matrix": "progress matrix, 200 leaders (page 1)",
+    "csv": "progress CSV, 200 leaders",
+}
+DEFAULT_PAGES = ("login", "lesson", "home", "matrix")
 
 
 # --- seeding -------------------------------------------------------------------------
@@ -91,7 +77,7 @@ PAGE_NAMES = {"lesson": "lesson page", "home": "course home", "autosave": "refle
 class Seeded:
     cohort_id: int
     lesson_id: str
-    prompt_id: str
+    lesson_title: str
     leader_emails: list[str]  # leaders the load signs in as, mid-course
     facilitator_email: str
     rows: dict[str, int]
@@ -214,8 +200,7 @@ def seed(app, leaders: int) -> Seeded:
                             ("reflections", Reflection), ("reflection_versions", ReflectionVersion),
                             ("quiz_attempts", QuizAttempt), ("experiment_entries", ExperimentEntry))
     }
-    return Seeded(cohort.id, lesson.id, lesson.reflections[0].id, chosen,
-                  facilitator.email, counts)
+    return Seeded(cohort.id, lesson.id, lesson.title, chosen, facilitator.email, counts)
 
 
 def _random_answers(quiz, rng) -> dict[str, list[str]]:
@@ -238,249 +223,470 @@ WORDS = ("we", "listened", "to", "residents", "and", "staff", "about", "what", "
          "fear", "of", "getting", "it", "wrong", "held", "me", "back", "until", "now")
 
 
-# --- the load generator --------------------------------------------------------------
+# --- the code under test, databases and servers --------------------------------------
+
+def use_repo(repo: Path) -> None:
+    """Import `course` from this checkout (not whatever the virtual environment points at)."""
+    sys.path.insert(0, str(repo))
+    import course
+
+    found = Path(course.__file__).resolve()
+    if not found.is_relative_to(repo):
+        raise SystemExit(f"`course` imports from {found}, not from {repo}")
+
+
+def server_env(repo: Path, instance: Path, url: str, **settings: str) -> dict:
+    """The environment of a server or CLI process: this one's, minus COURSE_* and GUNICORN_*,
+    with the checkout first on the import path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "GUNICORN_"))}
+    env.update(
+        PYTHONPATH=str(repo), PYTHONUNBUFFERED="1", COURSE_ENV="production",
+        COURSE_INSTANCE_PATH=str(instance), COURSE_DATABASE_URL=url,
+        COURSE_SECRET_KEY=SECRET_KEY, COURSE_PROXY_COUNT="0",
+    )
+    env.update(settings)
+    return env
+
+
+def check_import(repo: Path, env: dict) -> str:
+    """Where a server started with this environment imports `course` from."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import course; print(course.__file__)"], cwd=repo, env=env,
+        capture_output=True, text=True, timeout=60, check=True)
+    found = Path(done.stdout.strip()).resolve()
+    if not found.is_relative_to(repo):
+        raise SystemExit(f"the servers would import `course` from {found}, not from {repo}")
+    return str(found.parent)
+
+
+def migrate(repo: Path, env: dict) -> None:
+    """`flask --app wsgi db upgrade`, as an operator migrates."""
+    done = subprocess.run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=repo,
+                          env=env, capture_output=True, text=True, timeout=300)
+    if done.returncode:
+        raise SystemExit(f"migrating failed:\n{done.stdout}\n{done.stderr}")
+
+
+def _admin(statement: str, admin_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(statement)
+
+
+def postgres_answers(admin_url: str) -> bool:
+    try:
+        _admin("SELECT 1", admin_url)
+    except Exception:
+        return False
+    return True
+
+
+@contextmanager
+def postgres_database(admin_url: str, prefix: str):
+    """A new, empty PostgreSQL database; dropped afterwards (even if still connected to)."""
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+    _admin(f'CREATE DATABASE "{name}"', admin_url)
+    try:
+        yield "postgresql+psycopg://" + admin_url.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', admin_url)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """`gunicorn -c <repo>/gunicorn.conf.py APP` on a free loopback port, output to a log."""
+
+    def __init__(self, repo: Path, env: dict, log_path: Path, app: str, workers: int,
+                 extra_args: tuple[str, ...] = ()):
+        self.port = free_port()
+        self.log_path = log_path
+        self.command = [str(BIN / "gunicorn"), "-c", str(repo / "gunicorn.conf.py"),
+                        *extra_args, app]
+        self.repo = repo
+        self.env = dict(env, GUNICORN_BIND=f"127.0.0.1:{self.port}",
+                        GUNICORN_WORKERS=str(workers))
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        with open(self.log_path, "ab") as log:
+            # A session of its own, so stop() can end the master and every worker it forked.
+            self.process = subprocess.Popen(self.command, cwd=self.repo, env=self.env,
+                                            stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited at start:\n{self.log()[-3000:]}")
+            if get(self.port, "/healthz").status == 200:
+                return self
+            time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"gunicorn did not answer within 60 s:\n{self.log()[-3000:]}")
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """SIGTERM (graceful), then SIGKILL to the server's own process group."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait(5)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size
+
+    def statuses_since(self, offset: int) -> dict[str, int]:
+        """Response statuses in the access log after `offset` bytes."""
+        with open(self.log_path, "rb") as log:
+            log.seek(offset)
+            text = log.read().decode("utf-8", errors="replace")
+        counts: dict[str, int] = {}
+        for status in re.findall(r'" (\d{3}) ', text):
+            counts[status] = counts.get(status, 0) + 1
+        return counts
+
+
+# --- HTTP from Python: signing in, checks, single timed requests -----------------------
 
 @dataclass
-class Result:
-    name: str
-    requests: int
-    seconds: float
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    cookies: dict[str, str] = field(default_factory=dict)
+
+
+def request(port: int, method: str, path: str, cookie: str = "", form: dict | None = None,
+            timeout: float = 30) -> Reply:
+    connection = HTTPConnection("127.0.0.1", port, timeout=timeout)
+    headers = {"Cookie": cookie} if cookie else {}
+    body = None
+    if form is not None:
+        body = urlencode(form)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        raw = connection.getresponse()
+        data = raw.read()
+    except OSError:
+        return Reply(0, {}, b"")
+    finally:
+        connection.close()
+    cookies = {}
+    for line in raw.headers.get_all("Set-Cookie") or []:
+        name, _, value = line.split(";", 1)[0].partition("=")
+        cookies[name.strip()] = value
+    return Reply(raw.status, {k.lower(): v for k, v in raw.headers.items()}, data, cookies)
+
+
+def get(port: int, path: str, cookie: str = "") -> Reply:
+    return request(port, "GET", path, cookie)
+
+
+def csrf_token(html: bytes) -> str:
+    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html)
+    if not match:
+        raise SystemExit("no CSRF token on the sign-in page")
+    return match.group(1).decode()
+
+
+def sign_in(port: int, email: str, password: str) -> str:
+    """Sign in through the real login form; return the session cookie ("name=value")."""
+    page = get(port, "/login")
+    jar = dict(page.cookies)
+    answer = request(port, "POST", "/login", "; ".join(f"{k}={v}" for k, v in jar.items()),
+                     {"email": email, "password": password, "csrf_token": csrf_token(page.body)})
+    if answer.status != 302 or not answer.cookies:
+        raise SystemExit(f"could not sign in as {email}: {answer.status}")
+    jar.update(answer.cookies)
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def timed_get(port: int, path: str, cookie: str) -> tuple[float, int]:
+    """One GET on a new connection, from connecting to the last byte: seconds and status.
+    The body is read as it arrives and dropped (gunicorn's sync workers close after it)."""
+    payload = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+               "Connection: close\r\n\r\n").encode()
+    began = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(payload)
+        first = sock.recv(65536)
+        while sock.recv(262144):  # bounded: the server closes after the body
+            pass
+    seconds = time.perf_counter() - began
+    return seconds, int(first.split(b" ", 2)[1]) if first else 0
+
+
+# --- wrk -----------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    """One wrk run."""
+
+    page: str
     rps: float
     p50_ms: float
     p99_ms: float
-    errors: int
-    statuses: dict[int, int]
-    client_cpu: float  # the load generator's own CPU time / wall time (cores)
+    requests: int
+    socket_errors: int
+    non_2xx_3xx: int
+    server_statuses: dict[str, int]
 
 
-def _exchange(port: int, payload: bytes) -> int:
-    """One request on a new connection (gunicorn's sync workers close after each)."""
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        sock.sendall(payload)
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed before the headers")
-            data += chunk
-        head, _, body = data.partition(b"\r\n\r\n")
-        status = int(head.split(b" ", 2)[1])
-        match = re.search(rb"\r\ncontent-length: *(\d+)", head, re.IGNORECASE)
-        remaining = int(match.group(1)) - len(body) if match else None
-        while remaining is None or remaining > 0:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            if remaining is not None:
-                remaining -= len(chunk)
-    return status
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
-@dataclass
-class Sample:
-    """What the clients saw during one slice of time."""
-
-    seconds: float
-    latencies: list[float]
-    statuses: Counter
-    cpu: float  # the load generator's CPU seconds
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS[unit]
 
 
-def measure(port: int, payloads, seconds: float, connections: int) -> Sample:
-    """`connections` threads, each sending payloads(thread, n) back to back for `seconds`."""
-    latencies: list[list[float]] = [[] for _ in range(connections)]
-    statuses: list[Counter] = [Counter() for _ in range(connections)]
-    stop = time.perf_counter() + seconds
-
-    def worker(thread: int) -> None:
-        n = 0
-        while (began := time.perf_counter()) < stop:
-            try:
-                status = _exchange(port, payloads(thread, n))
-            except OSError:
-                status = 0
-            latencies[thread].append(time.perf_counter() - began)
-            statuses[thread][status] += 1
-            n += 1
-
-    cpu = time.process_time()
-    threads = [threading.Thread(target=worker, args=(t,), daemon=True)
-               for t in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return Sample(seconds, [x for per in latencies for x in per], sum(statuses, Counter()),
-                  time.process_time() - cpu)
+def parse_wrk(output: str) -> dict:
+    """Requests/s, p50 and p99 (ms), requests and errors from wrk's --latency output."""
+    found = {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
+        "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+    }
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                       output)
+    found["socket_errors"] = sum(int(n) for n in errors.groups()) if errors else 0
+    non = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    found["non_2xx_3xx"] = int(non.group(1)) if non else 0
+    return found
 
 
-def summarise(name: str, samples: list[Sample]) -> Result:
-    """Throughput and latency over several slices."""
-    every = sorted(x for sample in samples for x in sample.latencies)
-    seconds = sum(sample.seconds for sample in samples)
-    cuts = statistics.quantiles(every, n=100, method="inclusive")
-    seen = sum((sample.statuses for sample in samples), Counter())
-    errors = sum(count for status, count in seen.items() if not 200 <= status < 400)
-    cpu = sum(sample.cpu for sample in samples) / seconds
-    return Result(name, len(every), seconds, len(every) / seconds, cuts[49] * 1000,
-                  cuts[98] * 1000, errors, dict(seen), cpu)
+def wrk(server: Server, path: str, cookies: list[str], args, seconds: float | None = None,
+        page: str = "") -> Run:
+    """Load one page for a while; the server's own log says which statuses it answered."""
+    seconds = seconds or args.duration
+    env = dict(os.environ, WRK_COOKIES="|".join(cookies))
+    offset = server.log_size()
+    done = subprocess.run(
+        [args.wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds:g}s", "--latency",
+         "--timeout", "10s", "-s", str(BENCH / "wrk_pages.lua"),
+         f"http://127.0.0.1:{server.port}{path}"],
+        env=env, capture_output=True, text=True, timeout=seconds + 60)
+    if done.returncode:
+        raise SystemExit(f"wrk failed:\n{done.stdout}\n{done.stderr}")
+    try:
+        figures = parse_wrk(done.stdout)
+    except AttributeError as exc:
+        raise SystemExit(f"could not read wrk's output:\n{done.stdout}") from exc
+    time.sleep(0.3)  # the last access-log lines
+    return Run(page, server_statuses=server.statuses_since(offset), **figures)
 
 
-def compare(name: str, port: int, payloads, minimal_port: int, minimal_payloads,
-            args) -> tuple[Result, Result, list[float]]:
-    """The minimal page and a page in alternating slices, so both meet the same machine."""
-    measure(minimal_port, minimal_payloads, args.warmup, args.connections)
-    measure(port, payloads, args.warmup, args.connections)
-    bases, pages = [], []
-    for _ in range(args.rounds):
-        bases.append(measure(minimal_port, minimal_payloads, args.duration / args.rounds,
-                             args.connections))
-        pages.append(measure(port, payloads, args.duration / args.rounds, args.connections))
-    ratios = [len(p.latencies) / len(b.latencies) for b, p in zip(bases, pages, strict=True)]
-    return summarise("minimal page", bases), summarise(name, pages), ratios
-
-
-def _get(path: str, cookie: str = "") -> bytes:
-    headers = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-    if cookie:
-        headers += f"Cookie: {cookie}\r\n"
-    return (headers + "\r\n").encode()
-
-
-def _post(path: str, form: dict, cookie: str, extra: dict) -> bytes:
-    body = urlencode(form).encode()
-    headers = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-               f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-               f"Content-Length: {len(body)}\r\n")
-    headers += "".join(f"{k}: {v}\r\n" for k, v in extra.items())
-    return (headers + "\r\n").encode() + body
-
-
-def sign_in(port: int, email: str) -> tuple[str, str]:
-    """Sign in through the login form; return the session cookie and the CSRF token."""
-    connection = HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", "/login")
-    response = connection.getresponse()
-    page = response.read().decode()
-    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    connection = HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("POST", "/login", body=urlencode(
-        {"email": email, "password": PASSWORD, "csrf_token": token}),
-        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
-    response = connection.getresponse()
-    response.read()
-    if response.status != 302:
-        raise SystemExit(f"could not sign in as {email}: {response.status}")
-    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
-    # Signing in starts a new session, and with it a new CSRF token: read it from a page.
-    connection = HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", "/account", headers={"Cookie": cookie})
-    response = connection.getresponse()
-    page = response.read().decode()
-    if response.getheader("Set-Cookie"):
-        cookie = response.getheader("Set-Cookie").split(";", 1)[0]
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    return cookie, token
-
-
-def check_page(port: int, payload: bytes, name: str) -> None:
-    status = _exchange(port, payload)
-    if status != 200:
-        raise SystemExit(f"{name} answered {status} before the load began")
-
-
-# --- one run -------------------------------------------------------------------------
+# --- one database --------------------------------------------------------------------
 
 def run(database: str, args) -> dict:
-    sys.path.insert(0, str(REPO))
-    from tests.production.harness import (
-        Gunicorn,
-        base_env,
-        postgres_database,
-        seeding_app,
-        write_instance_config,
-    )
+    from markupsafe import escape
 
+    from course import create_app
+    from course.extensions import db
+
+    repo = args.repo
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="clearing-load-")))
         instance = folder / "instance"
+        instance.mkdir()
+        # The login limit is per address, and every benchmark client comes from 127.0.0.1.
+        (instance / "config.py").write_text('LOGIN_RATE_LIMIT = "1000 per minute"\n')
         if database == "postgresql":
-            url = stack.enter_context(postgres_database("clearing_bench"))
+            url = stack.enter_context(postgres_database(args.postgres_admin, "clearing_load"))
         else:
             url = f"sqlite:///{instance / 'course.db'}"
-        print(f"[{database}] seeding {args.leaders} leaders ...", flush=True)
+        env = server_env(repo, instance, url)
+        code = check_import(repo, env)
+        print(f"[{database}] code under test: {code}", flush=True)
         began = time.perf_counter()
-        with seeding_app(instance, url) as app:
+        migrate(repo, env)
+        app = create_app({"COURSE_INSTANCE_PATH": str(instance), "COURSE_DATABASE_URL": url,
+                          "COURSE_SECRET_KEY": SECRET_KEY})
+        with app.app_context():
             seeded = seed(app, args.leaders)
-            has_matrix = "facilitate.progress" in app.view_functions
-        print(f"[{database}] seeded in {time.perf_counter() - began:.1f} s: {seeded.rows}")
-        # The login limit is per address, and every benchmark client comes from 127.0.0.1.
-        write_instance_config(instance, LOGIN_RATE_LIMIT="1000 per minute")
-        env = base_env(instance, url, COURSE_PROXY_COUNT="0")
+            lessons = len(app.extensions["catalog"].ordered_lessons)
+            db.session.remove()
+            db.engine.dispose()
+        print(f"[{database}] migrated and seeded in {time.perf_counter() - began:.1f} s: "
+              f"{seeded.rows}, {lessons} lessons", flush=True)
+
         app_server = stack.enter_context(
-            Gunicorn(env, folder / "app.log", workers=args.workers))
-        minimal = stack.enter_context(Gunicorn(
-            env, folder / "minimal.log", workers=args.workers, app="load:make_minimal_app()",
-            extra_args=("--pythonpath", str(REPO / "benchmarks"))))
+            Server(repo, env, folder / "app.log", "wsgi:app", args.workers))
+        minimal = stack.enter_context(Server(
+            repo, env, folder / "minimal.log", "minimal_app:app", args.workers,
+            ("--pythonpath", str(BENCH))))
 
-        leaders = [sign_in(app_server.port, email)
-                   for email in seeded.leader_emails[: args.connections]]
-        if len(leaders) < args.connections:
-            raise SystemExit("too few mid-course leaders in the seed for one per connection")
-        facilitator_cookie, _ = sign_in(app_server.port, seeded.facilitator_email)
-        lesson = f"/lessons/{seeded.lesson_id}"
-        draft = f"{lesson}/reflections/{seeded.prompt_id}/draft"
-        facilitator_page = (f"/facilitate/cohorts/{seeded.cohort_id}/progress" if has_matrix
-                            else f"/facilitate/cohorts/{seeded.cohort_id}")
-        pages = {
-            "lesson page (signed in)": (
-                lambda t, n: _get(lesson, leaders[t][0])),
-            "course home": (
-                lambda t, n: _get("/course", leaders[t][0])),
-            "reflection autosave (POST)": (
-                lambda t, n: _post(draft, {"text": f"Draft {n} of a reflection. " * 12},
-                                   leaders[t][0], {"X-CSRFToken": leaders[t][1],
-                                                   "Accept": "application/json"})),
-            ("facilitator progress matrix" if has_matrix else "facilitator cohort page"): (
-                lambda t, n: _get(facilitator_page, facilitator_cookie)),
+        leaders = [sign_in(app_server.port, email, PASSWORD)
+                   for email in seeded.leader_emails[: args.sessions]]
+        facilitator = [sign_in(app_server.port, seeded.facilitator_email, PASSWORD)]
+        cohort = seeded.cohort_id
+        targets = {
+            "login": ("/login", [], b"Sign in"),
+            "lesson": (f"/lessons/{seeded.lesson_id}", leaders,
+                       str(escape(seeded.lesson_title)).encode()),
+            "home": ("/course", leaders, b"Your course"),
+            "matrix": (f"/facilitate/cohorts/{cohort}/progress", facilitator, b"Leader 0"),
+            "csv": (f"/facilitate/cohorts/{cohort}/progress.csv", facilitator, b"Leader 0"),
         }
-        if args.pages:
-            pages = {name: payloads for name, payloads in pages.items()
-                     if any(name.startswith(PAGE_NAMES[key]) for key in args.pages)}
-        if args.breakdown:  # what every request costs before the page's own work
-            pages.update({
-                "health check (one SELECT 1)": lambda t, n: _get("/healthz"),
-                "sign-in page (anonymous)": lambda t, n: _get("/login"),
-                "account page (signed in)": lambda t, n: _get("/account", leaders[t][0]),
-            })
-        minimal_payload = _get("/")
-        check_page(minimal.port, minimal_payload, "the minimal page")
-        for name, payloads in pages.items():
-            if "POST" not in name:
-                check_page(app_server.port, payloads(0, 0), name)
-        results = []
-        for name, payloads in pages.items():
-            base, measured, ratios = compare(name, app_server.port, payloads, minimal.port,
-                                             lambda t, n: minimal_payload, args)
-            results.append((base, measured, ratios))
-            print(f"[{database}] {_line(measured, base)}  (rounds {min(ratios):.0%}-"
-                  f"{max(ratios):.0%})", flush=True)
-            if measured.errors or base.errors:
-                print(f"    statuses: {measured.statuses}, minimal {base.statuses}")
-        server_errors = len(re.findall(r'" 5\d\d ', app_server.log()))
+        pages = {name: targets[name] for name in args.pages}
+        sizes = {"minimal": len(get(minimal.port, "/").body)}
+        for name, (path, cookies, expected) in pages.items():
+            for cookie in cookies or [""]:  # every session must see the page itself
+                reply = get(app_server.port, path, cookie)
+                if reply.status != 200 or expected not in reply.body:
+                    raise SystemExit(f"{PAGES[name]} ({path}) answered {reply.status} "
+                                     f"without {expected!r} before the load began")
+            sizes[name] = len(reply.body)
+        print(f"[{database}] page sizes (bytes): {sizes}", flush=True)
+
+        # Warm-up: both workers of each server compile templates and fill their caches.
+        wrk(minimal, "/", [], args, args.warmup)
+        for path, cookies, _ in pages.values():
+            wrk(app_server, path, cookies, args, args.warmup)
+
+        runs: list[tuple[Run, Run]] = []
+        order = list(pages)
+        for number in range(args.rounds):
+            shift = number % len(order)  # each round starts one page later
+            for name in order[shift:] + order[:shift]:
+                path, cookies, _ = pages[name]
+                base = wrk(minimal, "/", [], args, page="minimal")
+                measured = wrk(app_server, path, cookies, args, page=name)
+                runs.append((base, measured))
+                print(f"[{database}] round {number + 1}: {_line(measured, base)}", flush=True)
+
+        matrix_figures = None
+        if args.matrix_runs:
+            matrix_figures = measure_matrix(stack, database, folder, args)
         locked = app_server.log().count("database is locked")
-    return {"database": database, "rows": seeded.rows, "server_5xx": server_errors,
-            "database_locked": locked,
-            "results": [{"page": asdict(m), "minimal": asdict(b), "ratio": m.rps / b.rps,
-                         "round_ratios": ratios} for b, m, ratios in results]}
+    return {"database": database, "code": code, "rows": seeded.rows, "lessons": lessons,
+            "sizes": sizes, "database_locked": locked,
+            "runs": [{"minimal": asdict(b), "page": asdict(m)} for b, m in runs],
+            "summary": summarise(runs), "matrix_200x50": matrix_figures}
 
 
-def _line(measured: Result, base: Result) -> str:
-    return (f"{measured.name:32} {measured.rps:7.1f} req/s  p50 {measured.p50_ms:6.1f} ms  "
-            f"p99 {measured.p99_ms:6.1f} ms  errors {measured.errors or '-'}  | minimal "
-            f"{base.rps:7.1f} req/s  p50 {base.p50_ms:5.1f}  p99 {base.p99_ms:5.1f}  | ratio "
-            f"{measured.rps / base.rps:5.1%}  client CPU {measured.client_cpu:.2f}")
+def _line(measured: Run, base: Run) -> str:
+    bad = sum(n for status, n in measured.server_statuses.items() if status != "200")
+    bad += measured.socket_errors + measured.non_2xx_3xx
+    return (f"{PAGES.get(measured.page, measured.page):40} {measured.rps:8.1f} req/s  "
+            f"p50 {measured.p50_ms:6.1f}  p99 {measured.p99_ms:6.1f} ms  | minimal "
+            f"{base.rps:7.1f} req/s  | ratio {measured.rps / base.rps:6.1%}"
+            + (f"  | NOT 200: {bad} {measured.server_statuses}" if bad else ""))
+
+
+def summarise(runs: list[tuple[Run, Run]]) -> dict:
+    """Per page: medians over the rounds, with the lowest and highest."""
+    def spread(values: list[float]) -> dict:
+        return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+    summary = {"minimal": {
+        "rps": spread([b.rps for b, _ in runs]), "p50_ms": spread([b.p50_ms for b, _ in runs]),
+        "p99_ms": spread([b.p99_ms for b, _ in runs]), "ratio": spread([1.0]), "runs": len(runs),
+        "not_200": sum(_not_200(b) for b, _ in runs)}}
+    for name in dict.fromkeys(m.page for _, m in runs):
+        pairs = [(b, m) for b, m in runs if m.page == name]
+        summary[name] = {
+            "rps": spread([m.rps for _, m in pairs]),
+            "ratio": spread([m.rps / b.rps for b, m in pairs]),
+            "p50_ms": spread([m.p50_ms for _, m in pairs]),
+            "p99_ms": spread([m.p99_ms for _, m in pairs]),
+            "runs": len(pairs), "not_200": sum(_not_200(m) for _, m in pairs),
+        }
+    return summary
+
+
+def _not_200(measured: Run) -> int:
+    return (sum(n for status, n in measured.server_statuses.items() if status != "200")
+            + measured.socket_errors + measured.non_2xx_3xx)
+
+
+def measure_matrix(stack: ExitStack, database: str, folder: Path, args) -> dict:
+    """The progress matrix of 200 leaders x 50 lessons, page 1, one request at a time."""
+    import matrix
+
+    leaders, lessons = 200, 50
+    instance = folder / "matrix-instance"
+    instance.mkdir()
+    (instance / "config.py").write_text('LOGIN_RATE_LIMIT = "1000 per minute"\n')
+    if database == "postgresql":
+        url = stack.enter_context(postgres_database(args.postgres_admin, "clearing_matrix"))
+    else:
+        url = f"sqlite:///{instance / 'course.db'}"
+    seeded = matrix.seed(instance / "course.db", leaders, lessons, url)
+    env = server_env(args.repo, instance, url)
+    server = stack.enter_context(Server(
+        args.repo, env, folder / "matrix.log", f"bench_apps:matrix_app({lessons})",
+        args.workers, ("--pythonpath", str(BENCH))))
+    cookie = sign_in(server.port, "fran@example.org", MATRIX_PASSWORD)
+    path = f"/facilitate/cohorts/{seeded['cohort']}/progress"
+    page = get(server.port, path, cookie)
+    if page.status != 200 or b"Leader 0" not in page.body:
+        raise SystemExit(f"the 200 x 50 matrix answered {page.status}")
+    size = len(page.body)  # as sent, without HTTP's chunk framing
+    for _ in range(6):  # warm-up: both workers
+        timed_get(server.port, path, cookie)
+    times = []
+    for _ in range(args.matrix_runs):
+        seconds, status = timed_get(server.port, path, cookie)
+        if status != 200:
+            raise SystemExit(f"the 200 x 50 matrix answered {status}")
+        times.append(seconds * 1000)
+    server.stop()
+    figures = {"runs": len(times), "median_ms": statistics.median(times), "best_ms": min(times),
+               "p90_ms": statistics.quantiles(times, n=10)[-1], "kb": size / 1024,
+               "seeded": seeded}
+    print(f"[{database}] progress matrix 200 x 50, page 1, over HTTP: median "
+          f"{figures['median_ms']:.1f} ms (best {figures['best_ms']:.1f}, p90 "
+          f"{figures['p90_ms']:.1f}) of {len(times)}; {figures['kb']:.0f} KB "
+          f"(targets {MATRIX_TARGET_MS:.0f} ms, {MATRIX_TARGET_KB:.0f} KB)", flush=True)
+    return figures
+
+
+# --- the report ----------------------------------------------------------------------
+
+def table(report: list[dict], args) -> str:
+    """The figures as a Markdown table (for benchmarks/README.md)."""
+    lines = ["| database | page | req/s (range) | ratio to minimal (range) | p50 ms | p99 ms "
+             "(range) | not 200 |", "|---|---|---:|---:|---:|---:|---:|"]
+    for result in report:
+        for name, s in result["summary"].items():
+            label = "minimal page" if name == "minimal" else PAGES[name]
+            ratio = ("100%" if name == "minimal" else
+                     f"**{s['ratio']['median']:.0%}** ({s['ratio']['min']:.0%}-"
+                     f"{s['ratio']['max']:.0%})")
+            lines.append(
+                f"| {'SQLite' if result['database'] == 'sqlite' else 'PostgreSQL'} | {label} | "
+                f"{s['rps']['median']:,.0f} ({s['rps']['min']:,.0f}-{s['rps']['max']:,.0f}) | "
+                f"{ratio} | {s['p50_ms']['median']:.1f} | {s['p99_ms']['median']:.1f} "
+                f"({s['p99_ms']['min']:.1f}-{s['p99_ms']['max']:.1f}) | {s['not_200']} |")
+    for result in report:
+        m = result.get("matrix_200x50")
+        if m:
+            lines.append(
+                f"\nProgress matrix 200 x 50 over HTTP ({result['database']}): median "
+                f"{m['median_ms']:.1f} ms, best {m['best_ms']:.1f} ms, p90 {m['p90_ms']:.1f} ms "
+                f"of {m['runs']} single requests; page 1 is {m['kb']:.0f} KB "
+                f"(targets: {MATRIX_TARGET_MS:.0f} ms, {MATRIX_TARGET_KB:.0f} KB)")
+    return "\n".join(lines)
 
 
 def _exit_cleanly(signum, _frame) -> None:
@@ -489,41 +695,53 @@ def _exit_cleanly(signum, _frame) -> None:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repo", type=Path, default=BENCH.parent,
+                        help="the checkout whose code is measured (default: this one)")
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--postgres-admin", default=PG_ADMIN,
+                        help="a PostgreSQL URL to create and drop the benchmark databases with")
+    parser.add_argument("--pages", nargs="+", choices=sorted(PAGES), default=list(DEFAULT_PAGES))
+    parser.add_argument("--threads", type=int, default=2, help="wrk -t")
+    parser.add_argument("--connections", type=int, default=16, help="wrk -c")
+    parser.add_argument("--duration", type=float, default=10, help="wrk -d, seconds per run")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="runs of each page, each right after a run of the minimal page")
+    parser.add_argument("--warmup", type=float, default=2, help="unmeasured seconds per page")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--leaders", type=int, default=LEADERS)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--duration", type=float, default=10,
-                        help="seconds measured per page, and as long for the minimal page")
-    parser.add_argument("--rounds", type=int, default=5,
-                        help="slices the duration is cut into, alternating with the minimal page")
-    parser.add_argument("--warmup", type=float, default=2, help="unmeasured seconds first")
-    parser.add_argument("--breakdown", action="store_true",
-                        help="also measure the health check, sign-in and account pages")
-    parser.add_argument("--pages", nargs="+", choices=sorted(PAGE_NAMES),
-                        help="measure only these pages (default: all four)")
-    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--sessions", type=int, default=16,
+                        help="signed-in leaders the lesson and home requests rotate through")
+    parser.add_argument("--matrix-runs", type=int, default=21,
+                        help="single requests to the 200 x 50 matrix (0: skip it)")
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
+    args.repo = args.repo.resolve()
+    args.wrk = shutil.which("wrk")
+    if not args.wrk:
+        raise SystemExit(WRK_INSTALL)
     # Stopped with SIGTERM (or SIGINT in a background job): still stop the servers and drop
     # the databases on the way out.
     signal.signal(signal.SIGTERM, _exit_cleanly)
     signal.signal(signal.SIGINT, _exit_cleanly)
-
-    sys.path.insert(0, str(REPO))
-    from tests.production.harness import postgres_admin_url, postgres_answers
+    use_repo(args.repo)
 
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    if "postgresql" in databases and not postgres_answers():
+    if "postgresql" in databases and not postgres_answers(args.postgres_admin):
         if args.database == "postgresql":
-            raise SystemExit(f"PostgreSQL is not answering at {postgres_admin_url()}")
-        print(f"PostgreSQL is not answering at {postgres_admin_url()}: SQLite only.")
+            raise SystemExit(f"PostgreSQL is not answering at {args.postgres_admin}")
+        print(f"PostgreSQL is not answering at {args.postgres_admin}: SQLite only.")
         databases.remove("postgresql")
-    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {args.connections} "
-          f"connections, {args.workers} gunicorn workers, {args.duration:g} s per page")
+    version = subprocess.run([args.wrk, "-v"], capture_output=True, text=True).stdout
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, Python "
+          f"{sys.version.split()[0]}, {version.splitlines()[0] if version else 'wrk'}; "
+          f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s, {args.rounds} "
+          f"rounds, {args.workers} gunicorn workers; code from {args.repo}", flush=True)
     report = [run(database, args) for database in databases]
-    with open(args.json, "w", encoding="utf-8") if args.json else nullcontext() as out:
-        if out:
-            json.dump(report, out, indent=2, default=str)
+    print()
+    print(table(report, args))
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
 
 
 if __name__ == "__main__":

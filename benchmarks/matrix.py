@@ -26,7 +26,8 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if __name__ == "__main__":  # imported (benchmarks/load.py), the importer chose the code
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from course import create_app  # noqa: E402
 from course.content import Catalog, Module  # noqa: E402
@@ -37,11 +38,11 @@ PASSWORD = "benchmark walk by the river"
 SEED = 20261122
 
 
-def config(db_path: Path) -> dict:
+def config(db_path: Path, url: str | None = None) -> dict:
     return {
         "TESTING": True,
         "COURSE_INSTANCE_PATH": str(db_path.parent / "instance"),
-        "COURSE_DATABASE_URL": f"sqlite:///{db_path}",
+        "COURSE_DATABASE_URL": url or f"sqlite:///{db_path}",
         "COURSE_SECRET_KEY": "benchmark-secret-key-that-is-long-enough-0123456789",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
@@ -71,8 +72,9 @@ def synthetic_catalog(real: Catalog, lessons: int) -> Catalog:
     return Catalog.build(modules, made_lessons, list(made_quizzes.values()))
 
 
-def seed(db_path: Path, leaders: int, lessons: int) -> dict:
-    """Fill a new database; return counts of what was written."""
+def seed(db_path: Path, leaders: int, lessons: int, url: str | None = None) -> dict:
+    """Fill a new database (SQLite at db_path, or the empty database at url); return counts
+    of what was written."""
     from sqlalchemy import insert
 
     from course.accounts import create_user
@@ -81,7 +83,7 @@ def seed(db_path: Path, leaders: int, lessons: int) -> dict:
     from course.learn.models import LessonProgress, QuizAttempt, Reflection, SelfAssessment
     from course.models import Membership, Role, User, utcnow
 
-    app = create_app(config(db_path))
+    app = create_app(config(db_path, url))
     rng = random.Random(SEED)
     with app.app_context():
         db.create_all()
