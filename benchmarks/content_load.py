@@ -24,7 +24,8 @@ from pathlib import Path
 import markdown
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if __name__ == "__main__":  # imported (benchmarks/machinery.py), the importer chose the code
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from course.content import load_catalog  # noqa: E402
 from course.content.render import EXTENSION_CONFIGS, EXTENSIONS  # noqa: E402

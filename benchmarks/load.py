@@ -497,71 +497,113 @@ def wrk(server: Server, path: str, cookies: list[str], args, seconds: float | No
 
 # --- one database --------------------------------------------------------------------
 
-def run(database: str, args) -> dict:
-    from markupsafe import escape
+@dataclass
+class Prepared:
+    """A migrated, seeded database and the environment of servers that use it."""
 
+    database: str
+    folder: Path
+    env: dict
+    seeded: Seeded
+    lessons: int
+    code: str
+
+
+def prepare(stack: ExitStack, database: str, args) -> Prepared:
+    """A new database (dropped when `stack` closes), migrated and seeded."""
     from course import create_app
     from course.extensions import db
 
     repo = args.repo
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="clearing-load-")))
+    instance = folder / "instance"
+    instance.mkdir()
+    # The login limit is per address, and every benchmark client comes from 127.0.0.1.
+    (instance / "config.py").write_text('LOGIN_RATE_LIMIT = "1000 per minute"\n')
+    if database == "postgresql":
+        url = stack.enter_context(postgres_database(args.postgres_admin, "clearing_load"))
+    else:
+        url = f"sqlite:///{instance / 'course.db'}"
+    env = server_env(repo, instance, url)
+    code = check_import(repo, env)
+    print(f"[{database}] code under test: {code}", flush=True)
+    began = time.perf_counter()
+    migrate(repo, env)
+    app = create_app({"COURSE_INSTANCE_PATH": str(instance), "COURSE_DATABASE_URL": url,
+                      "COURSE_SECRET_KEY": SECRET_KEY})
+    with app.app_context():
+        seeded = seed(app, args.leaders)
+        lessons = len(app.extensions["catalog"].ordered_lessons)
+        db.session.remove()
+        db.engine.dispose()
+    print(f"[{database}] migrated and seeded in {time.perf_counter() - began:.1f} s: "
+          f"{seeded.rows}, {lessons} lessons", flush=True)
+    return Prepared(database, folder, env, seeded, lessons, code)
+
+
+def app_server(stack: ExitStack, prepared: Prepared, args, name: str = "app",
+               **env: str) -> Server:
+    """`gunicorn -c gunicorn.conf.py wsgi:app` on the prepared database (extra environment
+    variables for an experiment's variant)."""
+    return stack.enter_context(Server(args.repo, dict(prepared.env, **env),
+                                      prepared.folder / f"{name}.log", "wsgi:app", args.workers))
+
+
+def minimal_server(stack: ExitStack, prepared: Prepared, args) -> Server:
+    """The minimal page, under the same gunicorn.conf.py and worker count."""
+    return stack.enter_context(Server(
+        args.repo, prepared.env, prepared.folder / "minimal.log", "minimal_app:app",
+        args.workers, ("--pythonpath", str(BENCH))))
+
+
+def targets(port: int, seeded: Seeded, args) -> dict[str, tuple[str, list[str], bytes]]:
+    """Each page: its path, the cookies its requests rotate through, and a text it shows.
+    Signs the leaders and the facilitator in (sessions live in the database, so the
+    cookies are good on every server of the same database)."""
+    from markupsafe import escape
+
+    leaders = [sign_in(port, email, PASSWORD) for email in seeded.leader_emails[: args.sessions]]
+    facilitator = [sign_in(port, seeded.facilitator_email, PASSWORD)]
+    cohort = seeded.cohort_id
+    return {
+        "login": ("/login", [], b"Sign in"),
+        "lesson": (f"/lessons/{seeded.lesson_id}", leaders,
+                   str(escape(seeded.lesson_title)).encode()),
+        "home": ("/course", leaders, b"Your course"),
+        "matrix": (f"/facilitate/cohorts/{cohort}/progress", facilitator, b"Leader 0"),
+        "csv": (f"/facilitate/cohorts/{cohort}/progress.csv", facilitator, b"Leader 0"),
+    }
+
+
+def check_pages(port: int, pages: dict) -> dict[str, int]:
+    """Every page answers 200 with its own content for every session; their sizes."""
+    sizes = {}
+    for name, (path, cookies, expected) in pages.items():
+        for cookie in cookies or [""]:
+            reply = get(port, path, cookie)
+            if reply.status != 200 or expected not in reply.body:
+                raise SystemExit(f"{PAGES[name]} ({path}) answered {reply.status} "
+                                 f"without {expected!r} before the load began")
+        sizes[name] = len(reply.body)
+    return sizes
+
+
+def run(database: str, args) -> dict:
     with ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="clearing-load-")))
-        instance = folder / "instance"
-        instance.mkdir()
-        # The login limit is per address, and every benchmark client comes from 127.0.0.1.
-        (instance / "config.py").write_text('LOGIN_RATE_LIMIT = "1000 per minute"\n')
-        if database == "postgresql":
-            url = stack.enter_context(postgres_database(args.postgres_admin, "clearing_load"))
-        else:
-            url = f"sqlite:///{instance / 'course.db'}"
-        env = server_env(repo, instance, url)
-        code = check_import(repo, env)
-        print(f"[{database}] code under test: {code}", flush=True)
-        began = time.perf_counter()
-        migrate(repo, env)
-        app = create_app({"COURSE_INSTANCE_PATH": str(instance), "COURSE_DATABASE_URL": url,
-                          "COURSE_SECRET_KEY": SECRET_KEY})
-        with app.app_context():
-            seeded = seed(app, args.leaders)
-            lessons = len(app.extensions["catalog"].ordered_lessons)
-            db.session.remove()
-            db.engine.dispose()
-        print(f"[{database}] migrated and seeded in {time.perf_counter() - began:.1f} s: "
-              f"{seeded.rows}, {lessons} lessons", flush=True)
-
-        app_server = stack.enter_context(
-            Server(repo, env, folder / "app.log", "wsgi:app", args.workers))
-        minimal = stack.enter_context(Server(
-            repo, env, folder / "minimal.log", "minimal_app:app", args.workers,
-            ("--pythonpath", str(BENCH))))
-
-        leaders = [sign_in(app_server.port, email, PASSWORD)
-                   for email in seeded.leader_emails[: args.sessions]]
-        facilitator = [sign_in(app_server.port, seeded.facilitator_email, PASSWORD)]
-        cohort = seeded.cohort_id
-        targets = {
-            "login": ("/login", [], b"Sign in"),
-            "lesson": (f"/lessons/{seeded.lesson_id}", leaders,
-                       str(escape(seeded.lesson_title)).encode()),
-            "home": ("/course", leaders, b"Your course"),
-            "matrix": (f"/facilitate/cohorts/{cohort}/progress", facilitator, b"Leader 0"),
-            "csv": (f"/facilitate/cohorts/{cohort}/progress.csv", facilitator, b"Leader 0"),
-        }
-        pages = {name: targets[name] for name in args.pages}
-        sizes = {"minimal": len(get(minimal.port, "/").body)}
-        for name, (path, cookies, expected) in pages.items():
-            for cookie in cookies or [""]:  # every session must see the page itself
-                reply = get(app_server.port, path, cookie)
-                if reply.status != 200 or expected not in reply.body:
-                    raise SystemExit(f"{PAGES[name]} ({path}) answered {reply.status} "
-                                     f"without {expected!r} before the load began")
-            sizes[name] = len(reply.body)
+        prepared = prepare(stack, database, args)
+        seeded, lessons, code, folder = (prepared.seeded, prepared.lessons, prepared.code,
+                                         prepared.folder)
+        app = app_server(stack, prepared, args)
+        minimal = minimal_server(stack, prepared, args)
+        pages = {name: page for name, page in targets(app.port, seeded, args).items()
+                 if name in args.pages}
+        sizes = {"minimal": len(get(minimal.port, "/").body), **check_pages(app.port, pages)}
         print(f"[{database}] page sizes (bytes): {sizes}", flush=True)
 
         # Warm-up: both workers of each server compile templates and fill their caches.
         wrk(minimal, "/", [], args, args.warmup)
         for path, cookies, _ in pages.values():
-            wrk(app_server, path, cookies, args, args.warmup)
+            wrk(app, path, cookies, args, args.warmup)
 
         runs: list[tuple[Run, Run]] = []
         order = list(pages)
@@ -570,14 +612,14 @@ def run(database: str, args) -> dict:
             for name in order[shift:] + order[:shift]:
                 path, cookies, _ = pages[name]
                 base = wrk(minimal, "/", [], args, page="minimal")
-                measured = wrk(app_server, path, cookies, args, page=name)
+                measured = wrk(app, path, cookies, args, page=name)
                 runs.append((base, measured))
                 print(f"[{database}] round {number + 1}: {_line(measured, base)}", flush=True)
 
         matrix_figures = None
         if args.matrix_runs:
             matrix_figures = measure_matrix(stack, database, folder, args)
-        locked = app_server.log().count("database is locked")
+        locked = app.log().count("database is locked")
     return {"database": database, "code": code, "rows": seeded.rows, "lessons": lessons,
             "sizes": sizes, "database_locked": locked,
             "runs": [{"minimal": asdict(b), "page": asdict(m)} for b, m in runs],
