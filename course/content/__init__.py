@@ -3,7 +3,14 @@
 Nothing here touches the database or needs an app; `commands.py` alone uses click/flask.
 """
 
-from course.content.grading import Grade, InvalidAnswer, OptionFeedback, Question
+from course.content.grading import (
+    Grade,
+    InvalidAnswer,
+    Judgement,
+    OptionFeedback,
+    PairFeedback,
+    Question,
+)
 from course.content.loader import check_content, load_catalog
 from course.content.models import (
     KINDS,
@@ -38,12 +45,14 @@ __all__ = [
     "Experiment",
     "Grade",
     "InvalidAnswer",
+    "Judgement",
     "Kind",
     "Lesson",
     "Module",
     "MultipleChoice",
     "Option",
     "OptionFeedback",
+    "PairFeedback",
     "Problem",
     "Question",
     "Quiz",

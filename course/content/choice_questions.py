@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from course.content.fields import plural
 from course.content.grading import Grade, InvalidAnswer, OptionFeedback, Question, single_value
@@ -106,6 +106,8 @@ class ChoiceQuestion(Question):
     options: tuple[Option, ...] = ()
 
     fields = ("options",)
+    input_template = "questions/choice.html"
+    several: ClassVar[bool] = False  # check boxes rather than radio buttons
 
     @property
     def weighted(self) -> bool:
@@ -124,6 +126,15 @@ class ChoiceQuestion(Question):
             explanation=self.explanation_html,
             answer_summary="; ".join(self.options[index].text for index in sorted(chosen)),
         )
+
+    def option_texts(self) -> tuple[str, ...]:
+        """Return each option's plain text."""
+        return tuple(option.text for option in self.options)
+
+    def wrong_choices(self, grade: Grade) -> tuple[str, ...]:
+        """Return the texts of the chosen options that are not correct."""
+        return tuple(option.text for option, shown in zip(self.options, grade.feedback, strict=True)
+                     if shown.chosen and not option.correct)
 
 
 @dataclass(frozen=True)
@@ -151,6 +162,7 @@ class MultipleChoice(ChoiceQuestion):
     """Several options to choose; the response is their indexes as strings."""
 
     type_name = "multiple"
+    several = True
 
     @classmethod
     def from_definition(cls, fields, render, id, prompt_html, explanation_html):
@@ -182,6 +194,7 @@ class TrueFalse(Question):
 
     type_name = "true-false"
     fields = ("answer", "feedback_true", "feedback_false")
+    input_template = "questions/true-false.html"
 
     @classmethod
     def from_definition(cls, fields, render, id, prompt_html, explanation_html):
@@ -212,3 +225,11 @@ class TrueFalse(Question):
             explanation=self.explanation_html,
             answer_summary="True" if said else "False",
         )
+
+    def option_texts(self) -> tuple[str, ...]:
+        """Return the two judgements, as the leader sees them."""
+        return ("True", "False")
+
+    def wrong_choices(self, grade: Grade) -> tuple[str, ...]:
+        """Return the judgement chosen, when it is the wrong one."""
+        return tuple(shown.text for shown in grade.feedback if shown.chosen and not shown.correct)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
     from typing import Self
@@ -27,14 +27,32 @@ class OptionFeedback:
 
 
 @dataclass(frozen=True)
+class PairFeedback:
+    """One pair of a matching question after answering: `prompt` and `feedback` are HTML."""
+
+    prompt: str
+    chosen: str  # the answer the leader picked, plain text
+    answer: str  # the right answer, plain text
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
 class Grade:
     """One graded answer: score 0..1 (None when unscored), feedback per option, explanation HTML."""
 
     score: float | None
     correct: bool | None
-    feedback: tuple[OptionFeedback, ...]
+    feedback: tuple[OptionFeedback, ...] | tuple[PairFeedback, ...]
     explanation: str
     answer_summary: str
+
+
+class Judgement(NamedTuple):
+    """A stored answer as statistics count it: right or not, and the wrong choices it made."""
+
+    correct: bool
+    wrong: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -48,6 +66,13 @@ class Question:
     type_name: ClassVar[str] = ""
     # Keys a definition of this type may use besides id, type, prompt and explanation.
     fields: ClassVar[tuple[str, ...]] = ()
+    # Template files under course/templates: `input_template` defines the macro
+    # input(question, name, chosen) that asks the question; `feedback_template` defines
+    # feedback(question, grade) that shows a graded answer's per-option feedback.
+    input_template: ClassVar[str] = ""
+    feedback_template: ClassVar[str] = "questions/options_feedback.html"
+    # Answers are typed by the leader: they are the leader's words, never shown in statistics.
+    typed: ClassVar[bool] = False
 
     @property
     def type(self) -> str:
@@ -69,6 +94,22 @@ class Question:
     def grade(self, response: list[str]) -> Grade:
         """Grade the raw submitted form values; raise InvalidAnswer when they make no sense."""
         raise NotImplementedError
+
+    def option_texts(self) -> tuple[str, ...]:
+        """Return, in order, the plain texts a wrong answer can be counted under."""
+        raise NotImplementedError(f"question type {self.type_name!r} lists no option texts")
+
+    def wrong_choices(self, grade: Grade) -> tuple[str, ...]:
+        """Return the option texts (from option_texts) that a graded answer chose wrongly."""
+        raise NotImplementedError(f"question type {self.type_name!r} names no wrong choices")
+
+    def judge(self, response: list[str]) -> Judgement | None:
+        """Count a stored response: right or not, its wrong choices; None if no longer valid."""
+        try:
+            grade = self.grade(response)
+        except InvalidAnswer:
+            return None
+        return Judgement(bool(grade.correct), self.wrong_choices(grade))
 
 
 def single_value(response: list[str], message: str) -> str:

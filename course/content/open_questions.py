@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import ClassVar
 
 from course.content.grading import Grade, InvalidAnswer, OptionFeedback, Question, single_value
 
@@ -26,6 +27,9 @@ class ShortAnswer(Question):
 
     type_name = "short"
     fields = ("accept", "feedback_correct", "feedback_incorrect")
+    input_template = "questions/short.html"
+    typed = True
+    max_length: ClassVar[int] = MAX_SHORT_ANSWER  # the input's maxlength, and the grader's limit
 
     @classmethod
     def from_definition(cls, fields, render, id, prompt_html, explanation_html):
@@ -43,8 +47,8 @@ class ShortAnswer(Question):
     def grade(self, response: list[str]) -> Grade:
         """Score 1 when the text matches an accepted answer, ignoring case and spacing."""
         answer = " ".join(single_value(response, "Write one answer.").split())
-        if len(answer) > MAX_SHORT_ANSWER:
-            raise InvalidAnswer(f"Keep the answer under {MAX_SHORT_ANSWER} characters.")
+        if len(answer) > self.max_length:
+            raise InvalidAnswer(f"Keep the answer under {self.max_length} characters.")
         correct = normalise(answer) in {normalise(text) for text in self.accept}
         feedback = self.feedback_correct_html if correct else self.feedback_incorrect_html
         return Grade(
@@ -54,6 +58,14 @@ class ShortAnswer(Question):
             explanation=self.explanation_html,
             answer_summary=answer,
         )
+
+    def option_texts(self) -> tuple[str, ...]:
+        """Return nothing: the answers are the leader's own words, never counted by text."""
+        return ()
+
+    def wrong_choices(self, grade: Grade) -> tuple[str, ...]:
+        """Return nothing: what a leader typed is not shown to anyone else."""
+        return ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,7 @@ class Scale(Question):
 
     type_name = "scale"
     fields = ("min", "max", "labels")
+    input_template = "questions/scale.html"
 
     @property
     def scored(self) -> bool:
@@ -122,3 +135,11 @@ class Scale(Question):
             explanation=self.explanation_html,
             answer_summary=f"{value}: {label}" if label else str(value),
         )
+
+    def option_texts(self) -> tuple[str, ...]:
+        """Return nothing: no level is wrong."""
+        return ()
+
+    def wrong_choices(self, grade: Grade) -> tuple[str, ...]:
+        """Return nothing: no level is wrong."""
+        return ()

@@ -12,9 +12,24 @@ from course.content.grading import Grade, InvalidAnswer, OptionFeedback, Questio
 from course.content.open_questions import Scale, ShortAnswer
 from course.content.render import Renderer
 
-QUESTION_TYPES: Mapping[str, type[Question]] = MappingProxyType(
-    {cls.type_name: cls for cls in (SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Scale)}
-)
+
+def registry(*classes: type[Question]) -> Mapping[str, type[Question]]:
+    """Map type names to classes, refusing (at import) a class that leaves a duty undone.
+
+    Templates and statistics ask the type itself; a type without its template or its
+    statistics would otherwise be shown or counted wrongly instead of failing.
+    """
+    for cls in classes:
+        missing = [name for name in ("type_name", "input_template") if not getattr(cls, name)]
+        own = cls.__mro__[: cls.__mro__.index(Question)]
+        missing += [name for name in ("from_definition", "grade", "option_texts", "wrong_choices")
+                    if not any(name in vars(klass) for klass in own)]
+        if missing:
+            raise TypeError(f"question type {cls.__name__} must define {', '.join(missing)}")
+    return MappingProxyType({cls.type_name: cls for cls in classes})
+
+
+QUESTION_TYPES = registry(SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Scale)
 COMMON_FIELDS = ("id", "type", "prompt", "explanation")
 
 __all__ = [

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import JSON, case, func, select, true, type_coerce
 
-from course.content import Catalog, InvalidAnswer, Lesson, Question, Quiz, TrueFalse
-from course.content.choice_questions import ChoiceQuestion
+from course.content import Catalog, Lesson, Question, Quiz
 from course.content.render import plain_text
 from course.extensions import db
 from course.facilitate.insight_growth import DimensionFigures, cohort_growth
@@ -172,44 +171,17 @@ def _question_figures(question: Question, tally: Counter[tuple]) -> QuestionFigu
     for (question_id, response), count in tally.items():
         if question_id != question.id:
             continue
-        graded = _grade(question, list(response))
-        if graded is None:
+        judged = question.judge(list(response))  # the question's own type counts it
+        if judged is None:
             continue  # no longer a valid answer to the question as it stands now
-        correct, wrong_choices = graded
         answered += count
-        right += count if correct else 0
-        for text in wrong_choices:
+        right += count if judged.correct else 0
+        for text in judged.wrong:
             wrong[text] += count
     # Ties go to the option listed first, so the figure does not change between requests.
-    order = _option_texts(question)
+    order = question.option_texts()
     top = max(wrong, key=lambda text: (wrong[text], -order.index(text)), default=None)
     return QuestionFigures(
         question.id, plain_text(question.prompt_html), answered, right, top,
-        wrong[top] if top else 0, typed=not order,
+        wrong[top] if top else 0, typed=question.typed,
     )
-
-
-def _option_texts(question: Question) -> list[str]:
-    if isinstance(question, ChoiceQuestion):
-        return [option.text for option in question.options]
-    if isinstance(question, TrueFalse):
-        return ["True", "False"]
-    return []
-
-
-def _grade(question: Question, response: list[str]) -> tuple[bool, list[str]] | None:
-    """Whether the answer is right, and the wrong options it chose (texts)."""
-    try:
-        grade = question.grade(response)
-    except InvalidAnswer:
-        return None
-    if isinstance(question, ChoiceQuestion):
-        # grade() has checked every non-blank value is an option's index.
-        chosen = sorted({int(value) for value in response if value.strip()})
-        return bool(grade.correct), [
-            question.options[index].text for index in chosen if not question.options[index].correct
-        ]
-    if isinstance(question, TrueFalse):
-        wrong = [f.text for f in grade.feedback if f.chosen and not f.correct]
-        return bool(grade.correct), wrong
-    return bool(grade.correct), []
