@@ -23,13 +23,19 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
+# gunicorn with gunicorn.conf.py, as in production (its access log hides reset and
+# invitation tokens); development adds one worker and reloading on code changes.
 run: $(VENV)/.installed-run
 	export COURSE_ENV=$${COURSE_ENV:-development}; \
 	export COURSE_BASE_URL=$${COURSE_BASE_URL:-http://$(HOST):$(PORT)}; \
-	$(FLASK) db upgrade && \
-	$(FLASK) demo --if-empty && \
-	echo "Serving Clearing on http://$(HOST):$(PORT)" && \
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	export GUNICORN_BIND=$(HOST):$(PORT); \
+	$(FLASK) db upgrade || exit 1; \
+	if [ "$$COURSE_ENV" = development ]; then \
+	  $(FLASK) demo --if-empty || exit 1; \
+	  export GUNICORN_WORKERS=$${GUNICORN_WORKERS:-1}; RELOAD=--reload; \
+	fi; \
+	echo "Serving Clearing on http://$(HOST):$(PORT) ($$COURSE_ENV)"; \
+	exec $(BIN)/gunicorn -c gunicorn.conf.py $$RELOAD wsgi:app
 
 # The whole suite on SQLite, then again on PostgreSQL when it answers (always under CI).
 test: $(VENV)/.installed-test

@@ -19,6 +19,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         or str(settings.REPO_ROOT / "instance")
     )
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    from course.numbers import StrictIntConverter
+
+    app.url_map.converters["int"] = StrictIntConverter  # before any route is added
     configure(app, test_config)
 
     from course import (  # noqa: F401 (sessions registers the user loader)
@@ -77,7 +80,11 @@ def configure(app: Flask, test_config: dict | None) -> None:
         SECRET_KEY=key,
         SQLALCHEMY_DATABASE_URI=url,
         SQLALCHEMY_ENGINE_OPTIONS=engine_options(url),
-        SESSION_COOKIE_NAME="clearing_session",
+        # Outside local development the cookie is __Host- prefixed (ASVS 3.3.1): the browser
+        # then only accepts it Secure, for this host alone, on path / (no Domain).
+        SESSION_COOKIE_NAME="clearing_session" if local else "__Host-clearing_session",
+        SESSION_COOKIE_PATH="/",
+        SESSION_COOKIE_DOMAIN=None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not local,
@@ -99,8 +106,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
     if app.config["COURSE_PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        n = app.config["COURSE_PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+        app.wsgi_app = ProxyFix(app.wsgi_app, **settings.proxy_fix_options(
+            app.config["COURSE_PROXY_COUNT"], app.config["COURSE_PROXY_HEADERS"]))
 
 
 def _unauthorized():

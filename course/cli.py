@@ -68,6 +68,12 @@ def demo(if_empty: bool) -> None:
     """Load (idempotently) a demo cohort with leaders at different stages."""
     from course.demo import load_demo
 
+    if current_app.config["COURSE_ENV"] not in ("development", "testing"):
+        # The demo's accounts share one published password: never in a real deployment.
+        raise click.ClickException(
+            "The demo loads only in development (COURSE_ENV=development); this is "
+            f"{current_app.config['COURSE_ENV']}, so nothing was loaded."
+        )
     for line in load_demo(only_if_empty=if_empty):
         click.echo(line)
 

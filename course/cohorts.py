@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from course.accounts import AccountError, create_user
 from course.extensions import db
+from course.links import public_url
 from course.models import Cohort, Invitation, Membership, Role, User, utcnow
 from course.tokens import hash_token, new_token
 
@@ -50,7 +51,7 @@ def create_invitation(
 
 def invitation_url(token: str) -> str:
     """The public address of an invitation link."""
-    return f"{current_app.config['COURSE_BASE_URL'].rstrip('/')}/invite/{token}"
+    return public_url("auth.register", token=token)
 
 
 def find_invitation(token: str) -> Invitation | None:

@@ -20,6 +20,8 @@ ENV_SETTINGS = (
     "ENV",
     "PROXY_COUNT",
     "MAIL_FROM",
+    "PROXY_HEADERS",
+    "HSTS_SUBDOMAINS",
 )
 
 PLACEHOLDER_KEYS = {"", "change-me", "changeme", "secret", "dev", "development", "placeholder"}
@@ -38,6 +40,11 @@ def defaults(instance_path: str) -> dict:
         "COURSE_CONTENT_DIR": str(REPO_ROOT),
         "COURSE_BASE_URL": "http://127.0.0.1:5000",
         "COURSE_PROXY_COUNT": 0,
+        # Which X-Forwarded-* headers the proxies set and the app may believe. Host and
+        # prefix stay untrusted unless named here: links in emails never use them anyway.
+        "COURSE_PROXY_HEADERS": "for,proto",
+        # Add includeSubDomains to HSTS only when every subdomain is served over HTTPS.
+        "COURSE_HSTS_SUBDOMAINS": False,
         "MAX_CONTENT_LENGTH": 256 * 1024,
         # A signed-in session dies after 2 idle hours or 14 days, whichever comes first.
         "SESSION_IDLE_TIMEOUT": timedelta(hours=2),
@@ -59,11 +66,29 @@ def read_environment(environ: os._Environ | dict | None = None) -> dict:
         if value is not None:
             found[f"COURSE_{name}"] = value
     if "COURSE_PROXY_COUNT" in found:
-        try:
-            found["COURSE_PROXY_COUNT"] = int(found["COURSE_PROXY_COUNT"])
-        except ValueError as exc:
-            raise RuntimeError("COURSE_PROXY_COUNT must be a whole number") from exc
+        value = found["COURSE_PROXY_COUNT"].strip()
+        if not (value.isascii() and value.isdigit() and len(value) <= 2):
+            raise RuntimeError("COURSE_PROXY_COUNT must be a whole number from 0 to 99")
+        found["COURSE_PROXY_COUNT"] = int(value)
+    if "COURSE_HSTS_SUBDOMAINS" in found:
+        found["COURSE_HSTS_SUBDOMAINS"] = found["COURSE_HSTS_SUBDOMAINS"].strip().lower() in (
+            "1", "true", "yes", "on")
     return found
+
+
+PROXY_HEADERS = ("for", "proto", "host", "port", "prefix")
+
+
+def proxy_fix_options(count: int, headers: str) -> dict:
+    """ProxyFix's arguments: trust `count` proxies for the named forwarded headers only."""
+    names = {name.strip().lower() for name in headers.split(",") if name.strip()}
+    unknown = names - set(PROXY_HEADERS)
+    if unknown:
+        raise RuntimeError(
+            f"COURSE_PROXY_HEADERS names {', '.join(sorted(unknown))}: use some of "
+            f"{', '.join(PROXY_HEADERS)}"
+        )
+    return {f"x_{name}": count if name in names else 0 for name in PROXY_HEADERS}
 
 
 def read_instance_config(instance_path: str) -> dict:

@@ -41,6 +41,19 @@ def _wants_immediate(conn) -> bool:
     return True  # CLI commands and background work write
 
 
+def checkpoint_truncate(engine: Engine) -> None:
+    """SQLite: copy the write-ahead log into the database and empty it, so words just
+    deleted (zeroed by secure_delete) no longer sit in the -wal file. No-op elsewhere."""
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()
+    try:
+        # The driver is in autocommit (isolation_level None): no BEGIN wraps the pragma.
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        raw.close()
+
+
 def configure_sqlite(engine: Engine) -> None:
     """Turn on WAL, a busy timeout and foreign keys; BEGIN IMMEDIATE for writes."""
 
@@ -51,6 +64,8 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, whatever SQLite was built with.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

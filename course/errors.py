@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -32,7 +35,21 @@ def render_error(code: int, detail: str | None = None):
 
 
 def handle_http_error(error: HTTPException):
+    if error.code == 429:
+        return render_error(429, _retry_message())
     return render_error(error.code or 500)
+
+
+def _retry_message() -> str | None:
+    """Say when the limit that was hit lets the next attempt through."""
+    from course.extensions import limiter
+
+    current = limiter.current_limit
+    if current is None:
+        return None
+    seconds = max(1, math.ceil(current.reset_at - time.time()))
+    wait = f"{seconds} seconds" if seconds < 90 else f"{math.ceil(seconds / 60)} minutes"
+    return f"Too many attempts in a short time. Please wait {wait} and try again."
 
 
 def handle_csrf_error(error: CSRFError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 CSP = "; ".join(
     [
@@ -30,7 +30,10 @@ def set_security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        hsts = "max-age=31536000"
+        if current_app.config.get("COURSE_HSTS_SUBDOMAINS"):
+            hsts += "; includeSubDomains"
+        headers.setdefault("Strict-Transport-Security", hsts)
     if not request.path.startswith("/static/") and "Cache-Control" not in headers:
         # Pages carry personal data; static assets set their own caching.
         headers["Cache-Control"] = "no-store"

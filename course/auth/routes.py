@@ -15,19 +15,13 @@ from course.accounts import (
 )
 from course.auth import bp
 from course.auth.forms import ChangePasswordForm, ForgotForm, LoginForm, RegisterForm, ResetForm
+from course.auth.throttle import password_attempts, remember_device
 from course.cohorts import find_invitation, redeem_invitation
 from course.extensions import db, limiter
+from course.links import public_url
 from course.mail import send_mail
 from course.navigation import home_url, safe_next_url
 from course.sessions import end_session, start_session
-
-
-def _login_email_key() -> str:
-    return "login-email:" + request.form.get("email", "").strip().lower()[:254]
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def _reset_limit() -> str:
@@ -35,8 +29,7 @@ def _reset_limit() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
+@password_attempts
 def login():
     """Sign in; known and unknown emails get the same answer."""
     if current_user.is_authenticated:
@@ -47,7 +40,9 @@ def login():
         if user is not None:
             start_session(user)
             db.session.commit()
-            return redirect(safe_next_url(request.args.get("next")) or home_url(user))
+            return remember_device(
+                redirect(safe_next_url(request.args.get("next")) or home_url(user)), user.email
+            )
         form.password.errors.append("That email and password do not match an active account.")
     return render_template("auth/login.html", form=form)
 
@@ -96,9 +91,7 @@ def forgot():
     if form.validate_on_submit():
         token = start_password_reset(form.email.data)
         if token:
-            link = current_app.config["COURSE_BASE_URL"].rstrip("/") + url_for(
-                "auth.reset", token=token
-            )
+            link = public_url("auth.reset", token=token)
             send_mail(form.email.data.strip(), "Reset your Clearing password",
                       render_template("email/reset.txt", link=link))
         db.session.commit()
@@ -127,6 +120,7 @@ def reset(token: str):
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@password_attempts
 def password():
     """Change the password; every other session of the account ends."""
     form = ChangePasswordForm()

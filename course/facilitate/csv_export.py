@@ -20,14 +20,19 @@ from course.facilitate.matrix import STUCK, LeaderRow, Matrix
 from course.facilitate.matrix_view import HEADINGS
 from course.learn.progress import IN_PROGRESS
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@")
+# Spreadsheets skip leading spaces and control characters (NUL, tab, CR...) before they
+# look for a formula, so the guard looks past them too.
+IGNORED_LEAD = "".join(chr(code) for code in range(33)) + "\x7f"
 
 
 def safe_cell(value: object) -> object:
     """A cell as written: None empty, numbers as they are, formula-like text defused."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and (
+        value.lstrip(IGNORED_LEAD).startswith(FORMULA_START) or value[:1] in ("\t", "\r")
+    ):
         return "'" + value
     return value
 

@@ -37,6 +37,7 @@ from course.facilitate.nudges import (
     send_nudges,
 )
 from course.models import Cohort, utcnow
+from course.numbers import coerce_id, parse_int
 from course.scoping import get_cohort_or_404
 
 
@@ -59,7 +60,7 @@ class LeaderChoice(SelectMultipleField):
 class NudgeForm(FlaskForm):
     """Whom to remind, and in what words."""
 
-    leaders = LeaderChoice("Leaders to remind", coerce=int,
+    leaders = LeaderChoice("Leaders to remind", coerce=coerce_id,
                            validators=[DataRequired("Choose at least one leader to remind.")])
     subject = StringField(
         "Subject", default=DEFAULT_SUBJECT,
@@ -117,7 +118,7 @@ def render_shared(cohort: Cohort, *, failed=None, status: int = 200):
     lesson_id = request.args.get("lesson") or None
     page = request.args.get("page", "1")
     feed = shared_feed(current_user, cohort, catalog(), lesson_id=lesson_id,
-                       page=int(page) if page.isdigit() else 1)
+                       page=parse_int(page, minimum=1, maximum=999_999) or 1)
     return render_template(
         "facilitate/shared.html", cohort=cohort, feed=feed, lesson_id=lesson_id,
         lessons=shared_lessons(current_user, cohort, catalog()), failed=failed,

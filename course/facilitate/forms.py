@@ -15,6 +15,7 @@ from course.facilitate.management import (
     MAX_LINK_USES,
     today_utc,
 )
+from course.numbers import coerce_id, parse_int
 
 NAME_HELP = "Leaders see this name, so choose one they will recognise."
 USES_MESSAGE = f"Enter a whole number from 1 to {MAX_LINK_USES:,}."
@@ -31,6 +32,16 @@ class CohortNameForm(FlaskForm):
     )
 
 
+class WholeNumberField(IntegerField):
+    """An IntegerField that takes ASCII digits only (no "١٢", no "1_000", no "+5")."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = parse_int(valuelist[0].strip(), maximum=10**9)
+            if self.data is None:
+                raise ValueError(self.gettext("Not a valid integer value."))
+
+
 class InvitationLinkForm(FlaskForm):
     """A shareable invitation link: until when, and for how many people."""
 
@@ -41,7 +52,7 @@ class InvitationLinkForm(FlaskForm):
         invalid_value_message="Enter the date as year-month-day, for example 2026-03-31.",
         default=lambda: today_utc() + timedelta(days=DEFAULT_LINK_DAYS),
     )
-    max_uses = IntegerField(
+    max_uses = WholeNumberField(
         "Maximum uses",
         description=f"How many people may join through this link (1 to {MAX_LINK_USES:,}).",
         validators=[InputRequired(USES_MESSAGE), NumberRange(1, MAX_LINK_USES, USES_MESSAGE)],
@@ -79,7 +90,7 @@ class AssignFacilitatorForm(FlaskForm):
     """Choose a facilitator or admin to run the cohort (admins only)."""
 
     facilitator = SelectField(
-        "Facilitator", coerce=int,
+        "Facilitator", coerce=coerce_id,
         validators=[InputRequired("Choose someone to add.")],
     )
 

@@ -20,6 +20,7 @@ from course.facilitate.matrix import (
     Matrix,
 )
 from course.learn.progress import DONE, IN_PROGRESS, NOT_STARTED
+from course.numbers import parse_int
 
 ASC, DESC = "asc", "desc"
 FILTERS = {
@@ -81,7 +82,7 @@ class MatrixQuery:
             show=show if show in FILTERS else "all",
             sort=sort,
             dir=direction if direction in (ASC, DESC) else default_direction(sort),
-            page=int(page) if page.isdigit() and 0 < int(page) < 1_000_000 else 1,
+            page=parse_int(page, minimum=1, maximum=999_999) or 1,
         )
 
     def args(self, **changes) -> dict[str, str | int]:
@@ -112,10 +113,10 @@ def default_direction(column: str) -> str:
 
 def lesson_index(column: str, lesson_count: int) -> int | None:
     """The 0-based lesson a `lesson-N` sort key names, or None."""
-    number = column.removeprefix(LESSON_PREFIX)
-    if column.startswith(LESSON_PREFIX) and number.isdigit() and 1 <= int(number) <= lesson_count:
-        return int(number) - 1
-    return None
+    if not column.startswith(LESSON_PREFIX):
+        return None
+    number = parse_int(column.removeprefix(LESSON_PREFIX), minimum=1, maximum=lesson_count)
+    return None if number is None else number - 1
 
 
 def lesson_column(index: int) -> str:

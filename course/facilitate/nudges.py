@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from course.extensions import db
 from course.learn.models import LessonProgress
 from course.learn.once import check_form_key
+from course.links import public_url
 from course.mail import mail_batch, send_mail
 from course.models import Cohort, Membership, Nudge, Role, User, utcnow
 from course.scoping import scoped_cohort_ids
@@ -147,7 +148,7 @@ def send_nudges(viewer: User, cohort: Cohort, leaders: list[User], subject: str,
     form_key = check_form_key(form_key, NudgeError, limit=MAX_FORM_KEY)
     keys = {leader.id: f"{form_key}-{leader.id}" if form_key else None for leader in leaders}
     done = nudged_with([key for key in keys.values() if key])
-    link = current_app.config["COURSE_BASE_URL"].rstrip("/") + url_for("learn.home")
+    link = public_url("learn.home")
     report = NudgeReport()
     with mail_batch():  # one SMTP connection for the whole list
         for leader in leaders:

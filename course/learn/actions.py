@@ -11,7 +11,8 @@ from wtforms.validators import ValidationError
 
 from course.access import leader_required
 from course.accounts import authenticate
-from course.extensions import csrf, db, limiter
+from course.auth.throttle import password_attempts, remember_device
+from course.extensions import csrf, db
 from course.learn import bp
 from course.learn.attempts import QuizIncomplete, QuizRefused, field_name, submit_quiz
 from course.learn.experiments import ExperimentError, add_entry, parse_measures
@@ -77,7 +78,7 @@ def _prompt(lesson, prompt_id):
 
 
 @bp.post("/reflections/rescue")
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@password_attempts
 def rescue_reflection():
     """Sign in again from the rescue page; the text becomes the prompt's draft."""
     lesson = lesson_or_404(request.form.get("lesson_id", ""))
@@ -87,6 +88,7 @@ def rescue_reflection():
         check_prompt(lesson, prompt_id)
     except ReflectionError:
         abort(404)
+    user = None
     if not current_user.is_authenticated:
         user = authenticate(request.form.get("email", ""), request.form.get("password", ""))
         if user is None:
@@ -106,7 +108,8 @@ def rescue_reflection():
                              reflection_texts={prompt_id: text})
     db.session.commit()
     flash("Your text is kept as a draft. Read it through and press Save.", "success")
-    return redirect(_lesson_anchor(lesson.id, f"reflection-{prompt_id}"))
+    response = redirect(_lesson_anchor(lesson.id, f"reflection-{prompt_id}"))
+    return remember_device(response, user.email) if user is not None else response
 
 
 @bp.post("/lessons/<lesson_id>/reflections/<prompt_id>/draft")

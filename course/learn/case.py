@@ -25,6 +25,7 @@ from course.learn.journal_service import (
 )
 from course.learn.models import ExperimentEntry, Reflection
 from course.learn.owned import get_mine_or_404
+from course.numbers import parse_int
 
 SECTIONS = (
     ("situation", "Situation"),
@@ -69,10 +70,11 @@ def read_picks(user_id: int, catalog: Catalog, form: MultiDict) -> list[Pick]:
     picks = []
     for key in keys:
         kind = KINDS.get(key[:1])
-        if kind is None or not key[1:].isdigit() or len(key) > 20:
+        item_id = parse_int(key[1:])
+        if kind is None or item_id is None:
             abort(404)
         model, to_item = kind
-        item = to_item(get_mine_or_404(model, user_id, int(key[1:])), catalog)
+        item = to_item(get_mine_or_404(model, user_id, item_id), catalog)
         if not item.text.strip():
             continue  # an emptied reflection has nothing to quote
         use = form.get(use_field(key))

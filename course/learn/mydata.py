@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from course.database import checkpoint_truncate
 from course.extensions import db
 from course.learn import bp, deletion
 from course.learn.export import export_zip, holdings
@@ -59,6 +60,7 @@ def delete_account():
         else:
             end_session()
             db.session.commit()
+            checkpoint_truncate(db.engine)
             flash(DELETED, "success")
             return redirect(url_for("auth.login"))
     status = 422 if form.errors else 200

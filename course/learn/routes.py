@@ -20,6 +20,7 @@ from course.learn.owned import get_mine_or_404
 from course.learn.progress import NOT_STARTED, course_progress, lesson_state_column
 from course.learn.reflecting import reflections_for_lesson
 from course.models import Role
+from course.numbers import parse_int
 
 # Facilitators and admins may read the course too (to know what leaders see).
 any_signed_in = roles_required(Role.LEADER, Role.FACILITATOR, Role.ADMIN)
@@ -105,8 +106,11 @@ def lesson(lesson_id: str):
     """One lesson: the reading, reflections, the experiment log and the quiz."""
     found = lesson_or_404(lesson_id)
     attempt = None
-    if request.args.get("attempt", "").isdigit():
-        attempt = get_mine_or_404(QuizAttempt, current_user.id, int(request.args["attempt"]))
+    if "attempt" in request.args:
+        attempt_id = parse_int(request.args["attempt"])
+        if attempt_id is None:
+            abort(404)
+        attempt = get_mine_or_404(QuizAttempt, current_user.id, attempt_id)
         if attempt.lesson_id != found.id:
             abort(404)
     return render_lesson(found, attempt=attempt)
