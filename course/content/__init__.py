@@ -11,7 +11,7 @@ from course.content.grading import (
     PairFeedback,
     Question,
 )
-from course.content.loader import check_content, load_catalog
+from course.content.loader import check_content, check_warnings, load_catalog
 from course.content.models import (
     KINDS,
     SELF_ASSESSMENT_DIMENSIONS,
@@ -62,5 +62,6 @@ __all__ = [
     "SingleChoice",
     "TrueFalse",
     "check_content",
+    "check_warnings",
     "load_catalog",
 ]

@@ -22,26 +22,35 @@ def content() -> None:
     "--content-dir", "root", type=click.Path(file_okay=False, path_type=Path),
     help="Folder holding lessons/ and quizzes/ [default: COURSE_CONTENT_DIR or the repository].",
 )
-def check(root: Path | None) -> None:
-    """Validate every lesson and quiz: one path:line: message per problem, exit 1 if any."""
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only problems.")
+def check(root: Path | None, strict: bool) -> None:
+    """Validate every lesson and quiz: one path:line: message per problem, exit 1 if any.
+
+    Warnings (quiz tells, lesson timings) print as path:line: warning: message and fail
+    the check only with --strict.
+    """
     root = root or content_dir()
+    warnings: list = []
     try:
-        catalog, problems = read_course(root)
+        catalog, problems = read_course(root, warnings)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
-    if problems:
-        for problem in problems:
-            click.echo(str(problem))
+    for problem in sorted(problems + warnings):
+        click.echo(str(problem))
+    counted = f" and {plural(len(warnings), 'warning')}" if warnings else ""
+    if problems or (strict and warnings):
         lessons = len(list(root.glob("lessons/*/*.md")))
         quizzes = len(list(root.glob("quizzes/*.yml")))
-        click.echo(
-            f"{plural(len(problems), 'problem')} in {plural(lessons, 'lesson')} and "
-            f"{plural(quizzes, 'quiz', 'quizzes')}."
-        )
+        found = (f"{plural(len(problems), 'problem')}{counted}" if problems
+                 else plural(len(warnings), "warning"))
+        strictly = "" if problems else " (--strict fails on warnings)"
+        click.echo(f"{found} in {plural(lessons, 'lesson')} and "
+                   f"{plural(quizzes, 'quiz', 'quizzes')}{strictly}.")
         raise SystemExit(1)
     click.echo(
         f"OK: {plural(len(catalog.modules), 'module')}, {plural(len(catalog.lessons), 'lesson')}, "
-        f"{plural(len(catalog.quizzes), 'quiz', 'quizzes')}."
+        f"{plural(len(catalog.quizzes), 'quiz', 'quizzes')}"
+        + (f"; {plural(len(warnings), 'warning')}." if warnings else ".")
     )
 
 

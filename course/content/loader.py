@@ -12,6 +12,7 @@ from course.content.models import Catalog, Lesson, Module, Quiz
 from course.content.problems import ContentError, Problem, Report
 from course.content.quizzes import read_quiz
 from course.content.render import Renderer
+from course.content.tells import find_warnings
 
 
 def load_catalog(root: Path) -> Catalog:
@@ -30,8 +31,21 @@ def check_content(root: Path) -> list[Problem]:
     return read_course(Path(root))[1]
 
 
-def read_course(root: Path) -> tuple[Catalog | None, list[Problem]]:
-    """Return the catalog (None when anything is wrong) and every problem found."""
+def check_warnings(root: Path) -> list[Problem]:
+    """Return the warnings (quiz tells, lesson timings) for the course under `root`."""
+    warnings: list[Problem] = []
+    read_course(Path(root), warnings)
+    return warnings
+
+
+def read_course(
+    root: Path, warnings: list[Problem] | None = None
+) -> tuple[Catalog | None, list[Problem]]:
+    """Return the catalog (None when anything is wrong) and every problem found.
+
+    Warnings are looked for only when a `warnings` list is given (by `content check`):
+    they never stop the app, so start-up does not spend time on them.
+    """
     if not root.is_dir():
         # A mistyped COURSE_CONTENT_DIR would otherwise look like an empty course. It is a
         # configuration error, raised as such (RuntimeError, like the other settings).
@@ -54,6 +68,8 @@ def read_course(root: Path) -> tuple[Catalog | None, list[Problem]]:
             if not (root / "quizzes" / f"{lesson.quiz_id}.yml").exists():
                 fields.problem("quiz", f"quiz '{lesson.quiz_id}' not found in quizzes/")
     problems.sort(key=lambda problem: (problem.path, problem.line))
+    if warnings is not None:
+        warnings += find_warnings(quizzes, lessons)
     if problems:
         return None, problems
     return _assemble(modules, [quiz for quiz, _ in quizzes]), problems

@@ -7,14 +7,19 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in one file: `path:line: message`, path relative to the content root."""
+    """One thing wrong in one file: `path:line: message`, path relative to the content root.
+
+    A warning (`path:line: warning: message`) is worth fixing but never stops the app.
+    """
 
     path: str
     line: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        kind = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}: {kind}{self.message}"
 
 
 class ContentError(Exception):

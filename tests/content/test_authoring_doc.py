@@ -40,7 +40,7 @@ def test_the_sample_output_is_what_check_prints(tmp_path):
     lesson = tmp_path / "lessons/01-out-of-the-fog/01-where-am-i.md"
     quiz = tmp_path / "quizzes/where-am-i.yml"
     lesson.write_text(lesson.read_text().replace("kind: fog", "kind: smog")
-                      .replace("minutes: 15", "minutes: ten"))
+                      .replace("minutes: 20", "minutes: ten"))
     quiz.write_text(quiz.read_text().replace("type: true-false", "type: essay").replace(
         "        feedback: A policy before you know the situation fixes the wrong thing.\n", ""))
     result = CliRunner().invoke(content, ["check", "--content-dir", str(tmp_path)])

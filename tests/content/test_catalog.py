@@ -70,7 +70,7 @@ def test_lesson_fields(course):
         ("my-fog", "Which part of your organisation's online presence do you know least about?"),
     ]
     assert lesson.try_this.title == "Search for yourself"
-    assert lesson.try_this.minutes == 10
+    assert lesson.try_this.minutes == 5
     assert len(lesson.try_this.steps) == 2
     assert lesson.try_this.measures == ("mentions found",)
     assert lesson.quiz_id == "where-am-i"

@@ -79,7 +79,7 @@ CASES = {
         [f"{LESSON}:14: try_this: missing required field 'record'"],
     ),
     "try_this too long": (
-        LESSON, "  minutes: 10", "  minutes: 30",
+        LESSON, "  minutes: 5", "  minutes: 30",
         [f"{LESSON}:15: try_this: 'minutes' must be from 1 to 20, not 30"],
     ),
     "quiz not found": (
