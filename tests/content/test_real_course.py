@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -26,18 +27,31 @@ def catalog():
     return load_catalog(REPO)
 
 
+WORDS_PER_MINUTE = 200
+
+
 def test_size_and_kinds(catalog):
-    assert len(catalog.modules) >= 6
-    assert len(catalog.lessons) >= 18
+    assert len(catalog.modules) >= 7
+    assert len(catalog.lessons) >= 21
     assert {lesson.kind for lesson in catalog.ordered_lessons} == set(KINDS)
 
 
 def test_every_lesson_is_complete(catalog):
     for lesson in catalog.ordered_lessons:
-        assert 400 <= lesson.word_count <= 1200, (lesson.id, lesson.word_count)
+        assert 400 <= lesson.word_count <= 1300, (lesson.id, lesson.word_count)
         assert lesson.reflections, lesson.id
         assert lesson.try_this.steps, lesson.id
         assert lesson.quiz_id, lesson.id
+
+
+def test_every_lesson_declares_honest_minutes(catalog):
+    """Reading at 200 words a minute, plus the try-this, plus a minute per quiz question."""
+    for lesson in catalog.ordered_lessons:
+        questions = len(catalog.quiz(lesson.quiz_id).questions) if lesson.quiz_id else 0
+        needed = math.ceil(
+            lesson.word_count / WORDS_PER_MINUTE + lesson.try_this.minutes + questions
+        )
+        assert lesson.minutes >= needed, (lesson.id, lesson.minutes, needed)
 
 
 def test_every_lesson_quiz_has_feedback_everywhere(catalog):
