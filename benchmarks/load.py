@@ -12,11 +12,12 @@ database it creates and drops), seeds one facilitator's cohort of 200 leaders at
 stages, and serves, each with the checkout's own gunicorn.conf.py and 2 workers: the app
 (`wsgi:app`), and the minimal page (benchmarks/minimal_app.py: one 5.8 KB template loaded
 from a file and compiled once). It signs leaders and the facilitator in through the real
-login form, then loads each page with `wrk -t2 -c16 -d10s --latency`, every page right
-after a run of the minimal page, in --rounds rounds. Reported per page: requests/s, the
-ratio to the minimal page run just before it, p50 and p99 latency (medians over rounds,
-with the spread). Then it serves the progress matrix of 200 leaders x 50 lessons
-(benchmarks/matrix.py's synthetic course) and times single requests to it over HTTP.
+login form, then loads each page with `wrk -t2 -c16 -d10s --latency`, in --rounds rounds
+(3) that each run the minimal page before and after every page (M P1 M P2 M ...). Reported
+per page: requests/s, the ratio to the mean of the minimal page's runs either side of it,
+p50 and p99 latency (medians over the rounds, with the lowest and highest). Then it serves
+the progress matrix of 200 leaders x 50 lessons (benchmarks/matrix.py's synthetic course)
+and times single requests to it over HTTP.
 Method and results: benchmarks/README.md ("Load (wrk)").
 
 Everything listens on and talks to 127.0.0.1; the servers are stopped and the databases
@@ -605,16 +606,24 @@ def run(database: str, args) -> dict:
         for path, cookies, _ in pages.values():
             wrk(app, path, cookies, args, args.warmup)
 
-        runs: list[tuple[Run, Run]] = []
+        # Each page's run sits between two runs of the minimal page (M P1 M P2 M ...), and
+        # its ratio is to their mean: the machine is shared, and its speed drifts.
+        minimals: list[Run] = []
+        runs: list[tuple[Run, Run, Run]] = []
         order = list(pages)
         for number in range(args.rounds):
             shift = number % len(order)  # each round starts one page later
+            before = wrk(minimal, "/", [], args, page="minimal")
+            minimals.append(before)
             for name in order[shift:] + order[:shift]:
                 path, cookies, _ = pages[name]
-                base = wrk(minimal, "/", [], args, page="minimal")
                 measured = wrk(app, path, cookies, args, page=name)
-                runs.append((base, measured))
-                print(f"[{database}] round {number + 1}: {_line(measured, base)}", flush=True)
+                after = wrk(minimal, "/", [], args, page="minimal")
+                minimals.append(after)
+                runs.append((before, measured, after))
+                print(f"[{database}] round {number + 1}: {_line(measured, before, after)}",
+                      flush=True)
+                before = after
 
         matrix_figures = None
         if args.matrix_runs:
@@ -622,36 +631,43 @@ def run(database: str, args) -> dict:
         locked = app.log().count("database is locked")
     return {"database": database, "code": code, "rows": seeded.rows, "lessons": lessons,
             "sizes": sizes, "database_locked": locked,
-            "runs": [{"minimal": asdict(b), "page": asdict(m)} for b, m in runs],
-            "summary": summarise(runs), "matrix_200x50": matrix_figures}
+            "runs": [{"minimal_before": asdict(b), "page": asdict(m), "minimal_after": asdict(a)}
+                     for b, m, a in runs],
+            "summary": summarise(minimals, runs), "matrix_200x50": matrix_figures}
 
 
-def _line(measured: Run, base: Run) -> str:
-    bad = sum(n for status, n in measured.server_statuses.items() if status != "200")
-    bad += measured.socket_errors + measured.non_2xx_3xx
+def ratio(measured: Run, before: Run, after: Run) -> float:
+    """A page's throughput over the mean of the minimal page's runs either side of it."""
+    return measured.rps / ((before.rps + after.rps) / 2)
+
+
+def _line(measured: Run, before: Run, after: Run) -> str:
+    bad = _not_200(measured)
     return (f"{PAGES.get(measured.page, measured.page):40} {measured.rps:8.1f} req/s  "
             f"p50 {measured.p50_ms:6.1f}  p99 {measured.p99_ms:6.1f} ms  | minimal "
-            f"{base.rps:7.1f} req/s  | ratio {measured.rps / base.rps:6.1%}"
+            f"{before.rps:7.1f} / {after.rps:7.1f} req/s  | ratio "
+            f"{ratio(measured, before, after):6.1%}"
             + (f"  | NOT 200: {bad} {measured.server_statuses}" if bad else ""))
 
 
-def summarise(runs: list[tuple[Run, Run]]) -> dict:
-    """Per page: medians over the rounds, with the lowest and highest."""
-    def spread(values: list[float]) -> dict:
-        return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+def spread(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
+
+def summarise(minimals: list[Run], runs: list[tuple[Run, Run, Run]]) -> dict:
+    """Per page: medians over the rounds, with the lowest and highest."""
     summary = {"minimal": {
-        "rps": spread([b.rps for b, _ in runs]), "p50_ms": spread([b.p50_ms for b, _ in runs]),
-        "p99_ms": spread([b.p99_ms for b, _ in runs]), "ratio": spread([1.0]), "runs": len(runs),
-        "not_200": sum(_not_200(b) for b, _ in runs)}}
-    for name in dict.fromkeys(m.page for _, m in runs):
-        pairs = [(b, m) for b, m in runs if m.page == name]
+        "rps": spread([b.rps for b in minimals]), "p50_ms": spread([b.p50_ms for b in minimals]),
+        "p99_ms": spread([b.p99_ms for b in minimals]), "ratio": spread([1.0]),
+        "runs": len(minimals), "not_200": sum(_not_200(b) for b in minimals)}}
+    for name in dict.fromkeys(m.page for _, m, _ in runs):
+        mine = [(b, m, a) for b, m, a in runs if m.page == name]
         summary[name] = {
-            "rps": spread([m.rps for _, m in pairs]),
-            "ratio": spread([m.rps / b.rps for b, m in pairs]),
-            "p50_ms": spread([m.p50_ms for _, m in pairs]),
-            "p99_ms": spread([m.p99_ms for _, m in pairs]),
-            "runs": len(pairs), "not_200": sum(_not_200(m) for _, m in pairs),
+            "rps": spread([m.rps for _, m, _ in mine]),
+            "ratio": spread([ratio(m, b, a) for b, m, a in mine]),
+            "p50_ms": spread([m.p50_ms for _, m, _ in mine]),
+            "p99_ms": spread([m.p99_ms for _, m, _ in mine]),
+            "runs": len(mine), "not_200": sum(_not_200(m) for _, m, _ in mine),
         }
     return summary
 

@@ -22,11 +22,11 @@ d0ee6d9; on other code, add the same switches by hand):
 For the server items the script seeds benchmarks/load.py's data set (SQLite by default),
 serves the minimal page, the app as it is ("on") and the app with the piece off ("off"),
 and in each round runs wrk on: the minimal page, one variant, the minimal page, the other
-variant (which goes first alternates by round). Each variant's ratio is to the minimal run
-just before it; the gain is on/off - 1 of the two ratios of a round, reported as the
-median over rounds with the lowest and highest. `fastinline` is not a page: it times
-loading a synthetic course (benchmarks/content_load.py) and rendering every reading, in
-fresh processes, alternating on and off.
+variant, the minimal page (which variant goes first alternates by round). Each variant's
+ratio is to the mean of the minimal runs either side of it; the gain is on/off - 1 of the
+two ratios of a round, reported as the median over rounds with the lowest and highest.
+`fastinline` is not a page: it times loading a synthetic course (benchmarks/content_load.py)
+and rendering every reading, in fresh processes, alternating on and off.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ import argparse
 import json
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,8 +59,7 @@ ITEMS = {
 KEEP_THRESHOLD = 0.10  # keep a piece only if it buys at least this on its page
 
 
-def spread(values: list[float]) -> dict:
-    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+spread = load.spread
 
 
 def server_item(stack: ExitStack, prepared, minimal, on, pages, item: str, args) -> dict:
@@ -77,12 +75,14 @@ def server_item(stack: ExitStack, prepared, minimal, on, pages, item: str, args)
         if number % 2:
             order.reverse()
         measured = {}
-        for label, server in order:
-            base = load.wrk(minimal, "/", [], args, page="minimal")
+        before = load.wrk(minimal, "/", [], args, page="minimal")
+        for label, server in order:  # M on M off M (or M off M on M)
             run = load.wrk(server, path, cookies, args, page=page)
-            measured[label] = {"rps": run.rps, "minimal_rps": base.rps,
-                               "ratio": run.rps / base.rps, "p50_ms": run.p50_ms,
+            after = load.wrk(minimal, "/", [], args, page="minimal")
+            measured[label] = {"rps": run.rps, "minimal_rps": (before.rps + after.rps) / 2,
+                               "ratio": load.ratio(run, before, after), "p50_ms": run.p50_ms,
                                "p99_ms": run.p99_ms, "not_200": load._not_200(run)}
+            before = after
         measured["gain"] = measured["on"]["ratio"] / measured["off"]["ratio"] - 1
         rounds.append(measured)
         print(f"  {item} round {number + 1}: on {measured['on']['rps']:7.1f} req/s "
