@@ -27,8 +27,10 @@ from course.content.models import (
 from course.content.problems import ContentError, Problem
 from course.content.questions import (
     QUESTION_TYPES,
+    Matching,
     MultipleChoice,
     Option,
+    Pair,
     Scale,
     ShortAnswer,
     SingleChoice,
@@ -48,10 +50,12 @@ __all__ = [
     "Judgement",
     "Kind",
     "Lesson",
+    "Matching",
     "Module",
     "MultipleChoice",
     "Option",
     "OptionFeedback",
+    "Pair",
     "PairFeedback",
     "Problem",
     "Question",

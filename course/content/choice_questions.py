@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from course.content.fields import plural
 from course.content.grading import Grade, InvalidAnswer, OptionFeedback, Question, single_value
 from course.content.render import plain_text
 
@@ -51,7 +50,7 @@ def _read_option(item: Fields, render: Renderer, single: bool) -> Option | None:
     feedback = item.text("feedback")
     weight = item.number("weight", -100, 100)
     # With a weight, `correct` may be left out: GIFT files say it with the weight alone. The
-    # right answer of a single question is the one worth 100; of a multiple, all worth some.
+    # right answers of a single question are those worth 100; of a multiple, all worth some.
     correct = item.boolean("correct", required="weight" not in item.data)
     if weight is not None:
         implied = weight >= 100 - WEIGHT_TOLERANCE if single else weight > 0
@@ -86,12 +85,6 @@ def read_options(fields: Fields, render: Renderer, single: bool) -> tuple[Option
         fields.problem("options", "no option has weight 100: give the best answer 100")
     elif right == 0:
         fields.problem("options", "no option is correct: mark the right answer 'correct: true'")
-    elif single and right > 1:
-        fields.problem(
-            "options",
-            f"{plural(right, 'option')} are correct: a single question has exactly one "
-            "(use type: multiple for several)",
-        )
     elif not single and all(weighted):
         total = sum(option.weight for option in options if option.weight > 0)
         if abs(total - 100) > WEIGHT_TOLERANCE:
@@ -139,18 +132,22 @@ class ChoiceQuestion(Question):
 
 @dataclass(frozen=True)
 class SingleChoice(ChoiceQuestion):
-    """One option to choose; the response is its index as a string."""
+    """One option to choose; the response is its index as a string.
+
+    Several options may be right (as when a GIFT question has several '=' answers): any
+    one of them scores full marks.
+    """
 
     type_name = "single"
 
     @classmethod
     def from_definition(cls, fields, render, id, prompt_html, explanation_html):
-        """Validate the options: exactly one correct (with weights, the one worth 100)."""
+        """Validate the options: one or more correct (with weights, those worth 100)."""
         options = read_options(fields, render, single=True)
         return cls(id, prompt_html, explanation_html, options) if options else None
 
     def grade(self, response: list[str]) -> Grade:
-        """Score 1 for the right option, or the chosen option's weight when weighted."""
+        """Score 1 for a right option, or the chosen option's weight when weighted."""
         index = _index(single_value(response, "Choose one option."), len(self.options))
         option = self.options[index]
         score = _clamp(option.weight / 100) if self.weighted else float(option.correct)

@@ -9,6 +9,7 @@ from course.content.choice_questions import MultipleChoice, Option, SingleChoice
 from course.content.fields import Fields
 from course.content.files import prose
 from course.content.grading import Grade, InvalidAnswer, OptionFeedback, Question
+from course.content.matching import Matching, Pair
 from course.content.open_questions import Scale, ShortAnswer
 from course.content.render import Renderer
 
@@ -29,16 +30,18 @@ def registry(*classes: type[Question]) -> Mapping[str, type[Question]]:
     return MappingProxyType({cls.type_name: cls for cls in classes})
 
 
-QUESTION_TYPES = registry(SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Scale)
+QUESTION_TYPES = registry(SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Scale, Matching)
 COMMON_FIELDS = ("id", "type", "prompt", "explanation")
 
 __all__ = [
     "QUESTION_TYPES",
     "Grade",
     "InvalidAnswer",
+    "Matching",
     "MultipleChoice",
     "Option",
     "OptionFeedback",
+    "Pair",
     "Question",
     "Scale",
     "ShortAnswer",

@@ -51,6 +51,15 @@ class Course:
         return load_catalog(self.root)
 
 
+def write_feedback(question: dict) -> None:
+    """Fill every feedback a GIFT import left empty, as the author would."""
+    for item in question.get("options", []) + question.get("pairs", []):
+        item["feedback"] = item["feedback"] or "Written."
+    for key in ("feedback_true", "feedback_false", "feedback_correct", "feedback_incorrect"):
+        if key in question and not question[key]:
+            question[key] = "Written."
+
+
 @pytest.fixture
 def course(tmp_path: Path) -> Course:
     """A copy of tests/content/fixtures/course: 2 modules, 3 lessons, 3 quizzes, valid."""

@@ -29,7 +29,7 @@ def test_check_lists_every_problem_and_fails(runner, course):
     assert result.output.splitlines() == [
         f"{LESSON}:4: unknown kind 'smog' (expected fog, quest, movie or painting-by-numbers)",
         f"{QUIZ}:29: question 'recipe': unknown question type 'essay' (expected single, "
-        "multiple, true-false, short or scale)",
+        "multiple, true-false, short, scale or matching)",
         "2 problems in 3 lessons and 3 quizzes.",
     ]
 

@@ -213,8 +213,6 @@ def test_fractional_weights_are_kept():
 
 
 @pytest.mark.parametrize(("block", "reason"), [
-    ("Either {=a =b ~c}", "multiple-choice questions with 2 fully right answers are not "
-     "supported: a single question has exactly one right option"),
     ("Both {~%50%a ~%25%b ~c}", "malformed question: the positive weights add up to 75%, not "
      "100%"),
     ("Only {~%100%a}", "malformed question: a choice question needs at least two answers"),
@@ -304,10 +302,9 @@ def test_short_answer_literal_star_is_accepted():
     assert one("Symbol? {=\\*}")["accept"] == ["*"]
 
 
-def test_short_answer_with_partial_credit_is_refused():
-    refused = refusal("Where? {=Nazareth =%75%Nazereth}")
-    assert refused.reason.startswith("short-answer questions with partial credit are not")
-    assert "'Nazereth' is worth 75%" in refused.reason
+def test_short_answer_with_partial_credit_keeps_the_weight():
+    question = one("Where? {=Nazareth =%75%Nazereth}")
+    assert question["accept"] == ["Nazareth", {"text": "Nazereth", "weight": 75}]
 
 
 def test_short_answer_with_a_wildcard_is_refused():
@@ -340,8 +337,6 @@ def test_general_feedback_becomes_the_explanation():
 
 
 @pytest.mark.parametrize(("block", "reason"), [
-    ("Match. {\n =a -> 1\n =b -> 2\n}",
-     "matching questions are not supported: the quiz format has no matching type"),
     ("When was Grant born? {#1822:5}",
      "numerical questions are not supported: the quiz format has no numerical type"),
     ("Range {#1..5 ####general}",
@@ -368,7 +363,7 @@ def test_unsupported_types_are_refused_with_their_line(block, reason):
     ("Q =a} ~b", "malformed question: '}' on line 3 has no '{' before it"),
     ("Q {=a} R {=b}", "malformed question: more than one answer block"),
     ("::Name Q {=a}", "malformed question: the name after '::' is not closed with '::'"),
-    ("Q {3}", "malformed question: each answer must start with '=' (right) or '~' (wrong)"),
+    ("Q {=a -> 1 =b}", "malformed question: the matching answer 'b' has no '->'"),
     ("{=a ~b}", "malformed question: there is no question text"),
     ("Q {=a ~#only feedback}", "malformed question: an answer has no text"),
 ])

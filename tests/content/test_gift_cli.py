@@ -10,17 +10,17 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from course.content.gift import default_quiz_id, import_gift, parse_gift
+from course.content import Matching, ShortAnswer, SingleChoice, check_content, load_catalog
+from course.content.gift import default_quiz_id, gift_to_quiz, import_gift, parse_gift
+from tests.content.conftest import write_feedback
 
-# CI clones the repository with the shared data beside it: <repo>/../shared/gift/.
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "gift"
-EXAMPLES = SHARED / "moodle-examples.gift.txt"
-FIXTURE = SHARED / "moodle-fixture-questions.gift.txt"
+# Moodle's own GIFT files, unchanged (see the README beside them).
+SAMPLES = Path(__file__).parent / "fixtures" / "gift"
+EXAMPLES = SAMPLES / "moodle-examples.gift.txt"
+FIXTURE = SAMPLES / "moodle-fixture-questions.gift.txt"
 
 NUMERICAL = "numerical questions are not supported: the quiz format has no numerical type"
-MATCHING = "matching questions are not supported: the quiz format has no matching type"
 ESSAY = "essay questions are not supported: the quiz format has no essay type"
-PARTIAL = "short-answer questions with partial credit are not supported"
 
 
 def count_questions(text: str) -> tuple[int, int]:
@@ -37,7 +37,7 @@ def count_questions(text: str) -> tuple[int, int]:
 
 
 def reasons(refused) -> Counter:
-    return Counter(PARTIAL if r.reason.startswith(PARTIAL) else r.reason for r in refused)
+    return Counter(r.reason for r in refused)
 
 
 @pytest.fixture
@@ -46,8 +46,8 @@ def runner() -> CliRunner:
 
 
 @pytest.mark.parametrize(("path", "total", "imported", "refused"), [
-    (EXAMPLES, 43, 30, {NUMERICAL: 8, MATCHING: 3, PARTIAL: 2}),
-    (FIXTURE, 9, 5, {ESSAY: 1, MATCHING: 1, NUMERICAL: 1, PARTIAL: 1}),
+    (EXAMPLES, 43, 35, {NUMERICAL: 8}),
+    (FIXTURE, 9, 7, {ESSAY: 1, NUMERICAL: 1}),
 ])
 def test_every_sample_question_is_imported_or_refused(path, total, imported, refused):
     text = path.read_text(encoding="utf-8")
@@ -68,7 +68,7 @@ def test_examples_file_imports_each_kind_of_question():
     result = parse_gift(EXAMPLES.read_text(encoding="utf-8"), "examples")
     by_id = {q["id"]: q for q in result.questions}
     assert Counter(q["type"] for q in result.questions) == {
-        "single": 16, "short": 7, "true-false": 5, "multiple": 2}
+        "single": 16, "short": 9, "true-false": 5, "matching": 3, "multiple": 2}
     assert by_id["jesus-hometown"]["prompt"] == "Jesus Christ was from _____."
     jesus = by_id["jesus-hometown"]["options"]
     assert [(o["weight"], o["correct"]) for o in jesus] == [
@@ -91,9 +91,37 @@ def test_fixture_file_keeps_markers_and_true_false_feedback():
     assert [by_id[i]["answer"] for i in ("2-08-tsl", "2-08-tsl-2")] == [True, True]
 
 
+def test_fixture_file_imports_matching_and_weighted_short_answers():
+    result = parse_gift(FIXTURE.read_text(encoding="utf-8"), "fixture")
+    by_id = {q["id"]: q for q in result.questions}
+    activities = by_id["moodle-activities"]
+    assert [(p["prompt"], p["answer"]) for p in activities["pairs"]][:2] == [
+        ("An activity supporting asynchronous discussions.", "Forum"),
+        ("A teacher asks a question and specifies a choice of multiple responses.", "Choice")]
+    assert activities["distractors"] == ["Chat"]  # "= -> Chat" matches no prompt
+    assert by_id["shortanswer"]["accept"] == [
+        "Frog", {"text": "Cat", "weight": 50, "feedback": "What is it with Moodlers and cats?"}]
+    assert by_id["shortanswer"]["feedback_incorrect"] == "Completely wrong"
+
+
+@pytest.mark.parametrize("path", [EXAMPLES, FIXTURE])
+def test_imported_samples_pass_the_check_once_feedback_is_written(tmp_path, path):
+    quiz = gift_to_quiz(parse_gift(path.read_text(encoding="utf-8"), path.name), "samples")
+    for question in quiz["questions"]:
+        write_feedback(question)
+    (tmp_path / "quizzes").mkdir()
+    (tmp_path / "quizzes" / "samples.yml").write_text(
+        yaml.safe_dump(quiz, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert [str(problem) for problem in check_content(tmp_path)] == []
+    loaded = load_catalog(tmp_path).quiz("samples")
+    assert len(loaded.questions) == len(quiz["questions"])
+    kinds = {type(question) for question in loaded.questions}
+    assert {Matching, ShortAnswer, SingleChoice} <= kinds
+
+
 @pytest.mark.parametrize(("path", "summary", "refusals"), [
-    (EXAMPLES, "Imported 30 questions, refused 13 (63 options without feedback)", 13),
-    (FIXTURE, "Imported 5 questions, refused 4 (4 options without feedback)", 4),
+    (EXAMPLES, "Imported 35 questions, refused 8 (75 options without feedback)", 8),
+    (FIXTURE, "Imported 7 questions, refused 2 (8 options without feedback)", 2),
 ])
 def test_import_writes_yaml_and_ends_with_the_summary(runner, tmp_path, path, summary,
                                                       refusals):

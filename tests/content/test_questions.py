@@ -10,6 +10,7 @@ from course.content import (
     QUESTION_TYPES,
     Grade,
     InvalidAnswer,
+    Matching,
     MultipleChoice,
     Scale,
     ShortAnswer,
@@ -36,7 +37,7 @@ def question(catalog):
 def test_registry_names_every_type():
     assert dict(QUESTION_TYPES) == {
         "single": SingleChoice, "multiple": MultipleChoice, "true-false": TrueFalse,
-        "short": ShortAnswer, "scale": Scale,
+        "short": ShortAnswer, "scale": Scale, "matching": Matching,
     }
     for name, cls in QUESTION_TYPES.items():
         assert cls.type_name == name

@@ -8,7 +8,7 @@ from course.content import SELF_ASSESSMENT_DIMENSIONS
 from tests.content.conftest import LESSON, MODULE, QUIZ, SECOND_LESSON
 
 KINDS = "(expected fog, quest, movie or painting-by-numbers)"
-TYPES = "(expected single, multiple, true-false, short or scale)"
+TYPES = "(expected single, multiple, true-false, short, scale or matching)"
 SECOND_MODULE = "lessons/02-listening-first/module.yml"
 THIRD_LESSON = "lessons/02-listening-first/01-edge-of-the-pond.md"
 LESSON_BODY = "## Why this starts with you"
@@ -138,12 +138,6 @@ CASES = {
         QUIZ, "        correct: true\n", "        correct: false\n",
         [f"{QUIZ}:10: question 'first-move': no option is correct: mark the right answer "
          "'correct: true'"],
-    ),
-    "single question with two right answers": (
-        QUIZ, "      - text: Write a policy first.\n        correct: false",
-        "      - text: Write a policy first.\n        correct: true",
-        [f"{QUIZ}:10: question 'first-move': 2 options are correct: a single question has "
-         "exactly one (use type: multiple for several)"],
     ),
     "correct not true or false": (
         QUIZ, "      - text: Write a policy first.\n        correct: false",
