@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -9,6 +10,16 @@ from flask import Flask
 
 from course import config as settings
 from course.extensions import csrf, db, limiter, login_manager
+
+# Every feature's tables, so the mapper, create_all and Alembic know them all.
+FEATURE_MODELS = (
+    "course.cohorts.models",
+    "course.progress.models",
+    "course.reflections.models",
+    "course.quizzes.models",
+    "course.experiments.models",
+    "course.self_assessment.models",
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -33,6 +44,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_files,
     )
     from course.content import KINDS, load_catalog
+
+    for name in FEATURE_MODELS:
+        importlib.import_module(name)
 
     app.extensions["catalog"] = load_catalog(Path(app.config["COURSE_CONTENT_DIR"]))
     app.jinja_env.globals["kinds"] = KINDS

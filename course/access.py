@@ -1,13 +1,24 @@
-"""Role decorators: who may reach a view at all (object scoping lives in the loaders)."""
+"""Who may reach what: role gates for views, and the loader of a leader's own rows.
+
+Role gates say who may reach a view at all. A leader's own rows (reflections, attempts,
+entries, progress, self-assessments) are loaded only through `mine()` and
+`get_mine_or_404()`: anyone else's id answers 404, never 403. A facilitator's cohort is
+loaded by the facilitator blueprint through `course.cohorts.scoping`.
+"""
 
 from __future__ import annotations
 
 from functools import wraps
+from typing import TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import BindParameter, Select, select
 
+from course.extensions import db
 from course.models import Role
+
+Owned = TypeVar("Owned")  # any model with `id` and `user_id`
 
 
 def roles_required(*roles: Role):
@@ -29,3 +40,17 @@ def roles_required(*roles: Role):
 leader_required = roles_required(Role.LEADER)
 facilitator_required = roles_required(Role.FACILITATOR, Role.ADMIN)
 admin_required = roles_required(Role.ADMIN)
+
+
+def mine(model: type[Owned], user_id: int | BindParameter) -> Select:
+    """SELECT of a model limited to one owner's rows (or, for a statement built once and
+    run many times, to the owner named by a bound parameter given at execution)."""
+    return select(model).where(model.user_id == user_id)
+
+
+def get_mine_or_404(model: type[Owned], user_id: int, row_id: int) -> Owned:
+    """Load one of the user's own rows; anyone else's id answers 404, never 403."""
+    row = db.session.scalar(mine(model, user_id).where(model.id == row_id))
+    if row is None:
+        abort(404)
+    return row

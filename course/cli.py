@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy.engine import make_url
 
 from course.accounts import AccountError, create_user, find_user_by_email
-from course.cohorts import create_cohort, create_invitation, invitation_url
+from course.cohorts.cohorts import create_cohort, create_invitation, invitation_url
 from course.extensions import db
 from course.models import Role
 

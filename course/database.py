@@ -73,25 +73,6 @@ def configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate(conn) else "BEGIN")
 
 
-def insert_if_missing(model, conflict_columns: list[str], **values) -> None:
-    """INSERT a row unless one with the same unique key exists (safe when two requests race).
-
-    A SELECT-then-INSERT lets two simultaneous requests both insert on PostgreSQL; this lets
-    the database decide, and the caller selects the row afterwards.
-    """
-    from course.extensions import db
-
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(
-        index_elements=conflict_columns
-    )
-    db.session.execute(statement)
-
-
 def configure_postgresql(engine: Engine) -> None:
     """Fewer round trips per request, each of which costs a server on the network a wait.
 

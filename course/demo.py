@@ -6,9 +6,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from course.accounts import count_users, create_user, find_user_by_email
-from course.cohorts import create_cohort, create_invitation, invitation_url
+from course.cohorts.cohorts import create_cohort, create_invitation, invitation_url
+from course.cohorts.models import Cohort, Membership
 from course.extensions import db
-from course.models import Cohort, Membership, Role
+from course.models import Role
 
 DEMO_PASSWORD = "clearing demo walk-through"
 DEMO_COHORT = "Demo cohort: county and charity leaders"
@@ -60,10 +61,10 @@ def load_demo(only_if_empty: bool = False) -> list[str]:
 
 def _progress(leader, lessons_done: int) -> None:
     """Give a demo leader work on their first lessons: reflections, a quiz, completions."""
-    from course.learn.attempts import submit_quiz
-    from course.learn.models import SelfAssessment
-    from course.learn.progress import complete_lesson
-    from course.learn.reflecting import save_reflection, set_shared
+    from course.progress.progress import complete_lesson
+    from course.quizzes.attempts import submit_quiz
+    from course.reflections.reflections import save_reflection, set_shared
+    from course.self_assessment.models import SelfAssessment
 
     catalog = current_app.extensions["catalog"]
     if lessons_done:

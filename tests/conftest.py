@@ -157,7 +157,7 @@ _counter = itertools.count(1)
 def make_user(app):
     """Factory: make_user(role=..., email=..., name=..., cohort=...) -> User (committed)."""
     from course.accounts import create_user
-    from course.models import Membership
+    from course.cohorts.models import Membership
 
     def factory(role=Role.LEADER, *, email=None, name=None, password=PASSWORD, cohort=None):
         n = next(_counter)
@@ -189,7 +189,7 @@ def make_admin(make_user):
 @pytest.fixture
 def make_cohort(app, make_facilitator):
     """Factory: make_cohort(name=..., facilitator=...) -> Cohort run by that facilitator."""
-    from course.cohorts import create_cohort
+    from course.cohorts.cohorts import create_cohort
 
     def factory(name="Test cohort", facilitator=None):
         cohort = create_cohort(name, facilitator or make_facilitator())

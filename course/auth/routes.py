@@ -16,7 +16,7 @@ from course.accounts import (
 from course.auth import bp
 from course.auth.forms import ChangePasswordForm, ForgotForm, LoginForm, RegisterForm, ResetForm
 from course.auth.throttle import password_attempts, remember_device
-from course.cohorts import find_invitation, redeem_invitation
+from course.cohorts.cohorts import find_invitation, redeem_invitation
 from course.extensions import db, limiter
 from course.links import public_url
 from course.mail import send_mail

@@ -19,9 +19,9 @@ viewer's scope answers 404 on every URL that names it):
     GET       /cohorts/<id>/progress.csv                 progress_csv    progress_routes
     GET       /cohorts/<id>/insight                      insight         progress_routes
     GET       /cohorts/<id>/questions.csv                questions_csv   progress_routes
-    GET       /cohorts/<id>/shared[?lesson=&page=]       shared          feed_routes
-    POST      /cohorts/<id>/shared/<id>/replies          reply           feed_routes
-    GET POST  /cohorts/<id>/nudge[?select=]              nudge           feed_routes
+    GET       /cohorts/<id>/shared[?lesson=&page=]       shared          shared_views
+    POST      /cohorts/<id>/shared/<id>/replies          reply           shared_views
+    GET POST  /cohorts/<id>/nudge[?select=]              nudge           shared_views
 """
 
 from flask import Blueprint
@@ -29,9 +29,9 @@ from flask import Blueprint
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
 
 from course.facilitate import (  # noqa: E402,F401
-    feed_routes,
     invitation_routes,
     people_routes,
     progress_routes,
     routes,
+    shared_views,
 )

@@ -16,9 +16,9 @@ from datetime import datetime
 from flask import Response
 
 from course.facilitate.insight import Insight
-from course.facilitate.matrix import STUCK, LeaderRow, Matrix
 from course.facilitate.matrix_view import HEADINGS
-from course.learn.progress import IN_PROGRESS
+from course.progress.matrix import STUCK, LeaderRow, Matrix
+from course.progress.progress import IN_PROGRESS
 
 FORMULA_START = ("=", "+", "-", "@")
 # Spreadsheets skip leading spaces and control characters (NUL, tab, CR...) before they
@@ -79,7 +79,7 @@ def matrix_header(matrix: Matrix) -> list[str]:
 
 
 def matrix_row(row: LeaderRow) -> list[object]:
-    """One leader's figures; lesson cells hold the state words of course.learn.progress."""
+    """One leader's figures; lesson cells hold the state words of course.progress.progress."""
     return [
         row.name, row.email, "active" if row.active else "deactivated",
         "yes" if row.stuck else "no", "yes" if row.inactive else "no",

@@ -8,8 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from course.facilitate.inviting import MAX_ADDRESSES
-from course.facilitate.management import (
+from course.cohorts.inviting import MAX_ADDRESSES
+from course.cohorts.management import (
     DEFAULT_LINK_DAYS,
     MAX_LINK_DAYS,
     MAX_LINK_USES,

@@ -12,14 +12,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import JSON, case, func, select, true, type_coerce
 
+from course.cohorts.models import Cohort, Membership
+from course.cohorts.scoping import leader_memberships_query
 from course.content import Catalog, Lesson, Question, Quiz
 from course.content.render import plain_text
 from course.extensions import db
-from course.facilitate.insight_growth import DimensionFigures, cohort_growth
-from course.learn.growth import Chart
-from course.learn.models import LessonProgress, QuizAttempt
-from course.models import Cohort, Membership, User
-from course.scoping import leader_memberships_query
+from course.models import User
+from course.progress.models import LessonProgress
+from course.quizzes.models import QuizAttempt
+from course.self_assessment.assessment import Chart
+from course.self_assessment.cohort import DimensionFigures, cohort_growth
 
 
 def percent(part: int, whole: int) -> int | None:

@@ -7,14 +7,14 @@ from flask_login import current_user
 
 from course.access import facilitator_required
 from course.accounts import AccountError
-from course.cohorts import invitation_url, revoke_invitation
+from course.cohorts.cohorts import invitation_url, revoke_invitation
+from course.cohorts.inviting import invite_by_email
+from course.cohorts.management import create_invitation_link
+from course.cohorts.scoping import get_cohort_or_404, get_invitation_or_404
 from course.extensions import db
 from course.facilitate import bp
+from course.facilitate.cohort_pages import count_of, put_error, refuse_archived, render_cohort
 from course.facilitate.forms import EmailInviteForm, InvitationLinkForm
-from course.facilitate.inviting import invite_by_email
-from course.facilitate.management import create_invitation_link
-from course.facilitate.pages import count_of, put_error, refuse_archived, render_cohort
-from course.scoping import get_cohort_or_404, get_invitation_or_404
 
 
 @bp.post("/cohorts/<int:cohort_id>/invitations")

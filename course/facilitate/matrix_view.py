@@ -11,16 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from math import ceil
 
-from course.facilitate.matrix import (
-    INACTIVE_AFTER,
-    STATE_RANK,
-    STUCK,
-    STUCK_AFTER,
-    LeaderRow,
-    Matrix,
-)
-from course.learn.progress import DONE, IN_PROGRESS, NOT_STARTED
 from course.numbers import parse_int
+from course.progress.matrix import INACTIVE_AFTER, STATE_RANK, STUCK, STUCK_AFTER, LeaderRow, Matrix
+from course.progress.progress import DONE, IN_PROGRESS, NOT_STARTED
 
 ASC, DESC = "asc", "desc"
 FILTERS = {

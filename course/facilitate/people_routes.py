@@ -7,16 +7,16 @@ from flask_login import current_user
 
 from course.access import admin_required, facilitator_required
 from course.accounts import AccountError, set_active
-from course.extensions import db
-from course.facilitate import bp
-from course.facilitate.forms import ConfirmForm
-from course.facilitate.management import assign_facilitator, unassign_facilitator
-from course.facilitate.pages import assign_form, put_error, render_cohort
-from course.scoping import (
+from course.cohorts.management import assign_facilitator, unassign_facilitator
+from course.cohorts.scoping import (
     get_cohort_facilitator_or_404,
     get_cohort_leader_or_404,
     get_cohort_or_404,
 )
+from course.extensions import db
+from course.facilitate import bp
+from course.facilitate.cohort_pages import assign_form, put_error, render_cohort
+from course.facilitate.forms import ConfirmForm
 
 
 @bp.route("/cohorts/<int:cohort_id>/leaders/<int:leader_id>/deactivate",

@@ -14,6 +14,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from course.access import facilitator_required
+from course.cohorts.scoping import get_cohort_or_404
 from course.facilitate import bp
 from course.facilitate.csv_export import (
     QUESTION_HEADER,
@@ -24,8 +25,6 @@ from course.facilitate.csv_export import (
     question_rows,
 )
 from course.facilitate.insight import build_insight
-from course.facilitate.insight_growth import MIN_GROUP
-from course.facilitate.matrix import INACTIVE_AFTER, STUCK_AFTER, LeaderRow, build_matrix
 from course.facilitate.matrix_view import (
     CELLS,
     COLUMNS,
@@ -37,7 +36,8 @@ from course.facilitate.matrix_view import (
     sort_label,
 )
 from course.models import utcnow
-from course.scoping import get_cohort_or_404
+from course.progress.matrix import INACTIVE_AFTER, STUCK_AFTER, LeaderRow, build_matrix
+from course.self_assessment.cohort import MIN_GROUP
 
 # A cohort of 1,000 leaders by 40 lessons has 40,000 cells: each kind is written once here
 # and a row's cells joined in one go, rather than rendered cell by cell in Jinja. The label

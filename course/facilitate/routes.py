@@ -7,12 +7,12 @@ from flask_login import current_user
 
 from course.access import facilitator_required
 from course.accounts import AccountError
+from course.cohorts.management import rename_cohort, set_archived, start_cohort
+from course.cohorts.scoping import get_cohort_or_404
 from course.extensions import db
 from course.facilitate import bp
+from course.facilitate.cohort_pages import count_of, put_error, render_cohort, render_home
 from course.facilitate.forms import CohortNameForm, ConfirmForm
-from course.facilitate.management import rename_cohort, set_archived, start_cohort
-from course.facilitate.pages import count_of, put_error, render_cohort, render_home
-from course.scoping import get_cohort_or_404
 
 
 @bp.get("/")

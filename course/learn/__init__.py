@@ -8,7 +8,6 @@ from course.learn import (  # noqa: E402,F401
     actions,
     assessment,
     journal,
-    models,  # noqa: E402,F401  (tables known to create_all and Alembic)
     mydata,
     routes,
 )

@@ -9,24 +9,24 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError
 
-from course.access import leader_required
+from course.access import get_mine_or_404, leader_required
 from course.accounts import authenticate
 from course.auth.throttle import password_attempts, remember_device
+from course.experiments.experiments import ExperimentError, add_entry, parse_measures
+from course.experiments.models import ExperimentEntry
 from course.extensions import csrf, db
 from course.learn import bp
-from course.learn.attempts import QuizIncomplete, QuizRefused, field_name, submit_quiz
-from course.learn.experiments import ExperimentError, add_entry, parse_measures
-from course.learn.models import ExperimentEntry, Reflection
-from course.learn.owned import get_mine_or_404
-from course.learn.progress import CompletionError, complete_lesson, reopen_lesson
-from course.learn.reflecting import (
+from course.learn.routes import catalog, lesson_or_404, render_lesson
+from course.progress.progress import CompletionError, complete_lesson, reopen_lesson
+from course.quizzes.attempts import QuizIncomplete, QuizRefused, field_name, submit_quiz
+from course.reflections.models import Reflection
+from course.reflections.reflections import (
     ReflectionError,
     check_prompt,
     save_draft,
     save_reflection,
     set_shared,
 )
-from course.learn.routes import catalog, lesson_or_404, render_lesson
 from course.sessions import start_session
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from course.access import leader_required
 from course.extensions import db
 from course.learn import bp
-from course.learn.growth import (
+from course.self_assessment.assessment import (
     AFTER,
     BEFORE,
     InvalidLevels,

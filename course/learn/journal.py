@@ -13,15 +13,15 @@ from wtforms.validators import DataRequired, Length
 
 from course.access import leader_required
 from course.extensions import csrf
-from course.learn import bp
-from course.learn import case as cases
-from course.learn.journal_service import (
+from course.journal import case as cases
+from course.journal.journal import (
     build_journal,
     format_number,
     highlight,
     journal_markdown,
     search_pattern,
 )
+from course.learn import bp
 
 MAX_SECTION = 10_000
 ROWS = {"rows": 6}

@@ -12,8 +12,9 @@ from wtforms.validators import DataRequired, Length
 
 from course.database import checkpoint_truncate
 from course.extensions import db
-from course.learn import bp, deletion
-from course.learn.export import export_zip, holdings
+from course.learn import bp
+from course.mydata import deletion
+from course.mydata.export import export_zip, holdings
 from course.sessions import end_session
 
 DELETED = "Your account and everything in it has been deleted."

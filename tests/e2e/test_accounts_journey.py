@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from course.cohorts import create_cohort, create_invitation, invitation_url
+from course.cohorts.cohorts import create_cohort, create_invitation, invitation_url
 from course.extensions import db
 from course.models import Role
 from tests.conftest import PASSWORD

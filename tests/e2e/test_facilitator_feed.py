@@ -7,11 +7,12 @@ import re
 from playwright.sync_api import expect
 
 from course.accounts import create_user
-from course.cohorts import create_cohort
+from course.cohorts.cohorts import create_cohort
+from course.cohorts.models import Membership
 from course.extensions import db
-from course.learn.models import SelfAssessment
-from course.learn.reflecting import save_reflection, set_shared
-from course.models import Membership, Role
+from course.models import Role
+from course.reflections.reflections import save_reflection, set_shared
+from course.self_assessment.models import SelfAssessment
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import check_page, sign_in
 

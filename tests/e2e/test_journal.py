@@ -10,8 +10,8 @@ from datetime import date
 from playwright.sync_api import expect
 
 from course.extensions import db
-from course.learn.models import SelfAssessment
 from course.models import Role
+from course.self_assessment.models import SelfAssessment
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import check_page, sign_in
 
@@ -24,8 +24,8 @@ _numbers = itertools.count(1)
 def seed_leader(live_server, label: str) -> dict:
     """A leader with two reflections and an experiment entry, written through the services."""
     from course.accounts import create_user
-    from course.learn.experiments import add_entry
-    from course.learn.reflecting import save_reflection
+    from course.experiments.experiments import add_entry
+    from course.reflections.reflections import save_reflection
 
     email = f"journal{next(_numbers)}-{label}@example.org"
     with live_server.app.app_context():

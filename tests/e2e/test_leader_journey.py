@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from course.accounts import create_user
 from course.extensions import db
-from course.learn.models import SelfAssessment
 from course.models import Role
+from course.self_assessment.models import SelfAssessment
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import check_page, sign_in
 
@@ -33,7 +33,7 @@ def test_lesson_journey(page, live_server):
     sign_in(page, live_server, email)
     page.wait_for_url(re.compile(r"/course$"))
     check_page(page, "course home")
-    expect(page.get_by_text("0 of 18 lessons done", exact=False)).to_be_visible()
+    expect(page.get_by_text(re.compile(r"0 of \d+ lessons done"))).to_be_visible()
     page.get_by_role("link", name=re.compile("Start the next lesson")).click()
     page.wait_for_url(re.compile(r"/lessons/"))
     lesson_url = page.url
@@ -77,7 +77,7 @@ def test_lesson_journey(page, live_server):
     page.get_by_role("button", name="Mark this lesson done").click()
     page.wait_for_url(re.compile(r"/lessons/(?!where-am-i)"))
     page.goto(live_server.url + "/course")
-    expect(page.get_by_text("1 of 18 lessons done", exact=False)).to_be_visible()
+    expect(page.get_by_text(re.compile(r"1 of \d+ lessons done"))).to_be_visible()
     expect(page.locator(".lesson-row").first.get_by_text("Done")).to_be_visible()
     check_page(page, "course home with progress")
 
@@ -106,7 +106,7 @@ def test_session_expires_mid_reflection(page, live_server):
 def test_whole_journey_from_invitation_to_case_for_change(page, live_server):
     """Register -> self-assessment -> lesson -> reflection -> quiz -> experiment -> done ->
     journal export -> case for change, at the phone and the desktop size."""
-    from course.cohorts import create_cohort, create_invitation, invitation_url
+    from course.cohorts.cohorts import create_cohort, create_invitation, invitation_url
 
     n = next(_numbers)
     with live_server.app.app_context():
@@ -154,7 +154,7 @@ def test_whole_journey_from_invitation_to_case_for_change(page, live_server):
     page.get_by_role("button", name="Mark this lesson done").click()
     page.wait_for_url(re.compile(r"/lessons/(?!where-am-i)"))
     page.goto(live_server.url + "/course")
-    expect(page.get_by_text("1 of 18 lessons done", exact=False)).to_be_visible()
+    expect(page.get_by_text(re.compile(r"1 of \d+ lessons done"))).to_be_visible()
 
     page.get_by_role("link", name="Journal", exact=True).click()
     with page.expect_download() as info:

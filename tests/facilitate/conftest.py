@@ -8,9 +8,10 @@ from datetime import timedelta
 
 import pytest
 
-from course.cohorts import create_invitation
+from course.cohorts.cohorts import create_invitation
+from course.cohorts.models import Cohort, Invitation
 from course.extensions import db
-from course.models import Cohort, Invitation, User, utcnow
+from course.models import User, utcnow
 
 
 @dataclass

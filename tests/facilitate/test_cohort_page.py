@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from course.cohorts import create_invitation
+from course.cohorts.cohorts import create_invitation
+from course.cohorts.models import Cohort, Invitation
 from course.extensions import db
-from course.models import Cohort, Invitation, utcnow
+from course.models import utcnow
 from tests.conftest import PASSWORD, csrf_token_from, read_outbox
 from tests.facilitate.conftest import future_date, text_of
 

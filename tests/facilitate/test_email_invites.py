@@ -7,11 +7,11 @@ import smtplib
 
 from sqlalchemy import func, select
 
-from course.cohorts import find_invitation
+from course.cohorts import inviting
+from course.cohorts.cohorts import find_invitation
+from course.cohorts.inviting import parse_email_list
+from course.cohorts.models import Invitation
 from course.extensions import db
-from course.facilitate import inviting
-from course.facilitate.inviting import parse_email_list
-from course.models import Invitation
 from tests.conftest import read_outbox
 from tests.facilitate.conftest import text_of
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from course.extensions import db
-from course.facilitate import feed
-from course.learn.models import Reflection, ReflectionReply
-from course.learn.reflecting import replies_for, save_reflection, set_shared
 from course.models import User
+from course.reflections import feed
+from course.reflections.models import Reflection, ReflectionReply
+from course.reflections.reflections import replies_for, save_reflection, set_shared
 from tests.conftest import PASSWORD, Auth, csrf_token_from
 from tests.facilitate.conftest import text_of
 
@@ -337,7 +337,7 @@ def test_replies_for_groups_oldest_first(app, world, shared):
 
 
 def test_the_feed_shows_the_last_saved_text_never_a_draft(app, client, auth, world, shared):
-    from course.learn.reflecting import save_draft
+    from course.reflections.reflections import save_draft
 
     lesson = lesson_at(app)
     save_draft(world.leader.id, lesson, lesson.reflections[0].id, "Half-typed second thoughts")
@@ -354,7 +354,7 @@ def test_the_feed_shows_the_last_saved_text_never_a_draft(app, client, auth, wor
 
 
 def test_shared_before_any_save_shows_no_words(app, client, auth, world):
-    from course.learn.reflecting import save_draft
+    from course.reflections.reflections import save_draft
 
     lesson = lesson_at(app)
     row = save_draft(world.leader.id, lesson, lesson.reflections[0].id, "Only autosaved words")

@@ -7,10 +7,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from course.cohorts.models import Cohort, Membership
+from course.cohorts.overview import summarise_cohorts
 from course.extensions import db
-from course.facilitate.overview import summarise_cohorts
-from course.learn.models import LessonProgress
-from course.models import Cohort, Membership, Role, utcnow
+from course.models import Role, utcnow
+from course.progress.models import LessonProgress
 from tests.facilitate.conftest import text_of
 
 

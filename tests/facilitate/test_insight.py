@@ -9,9 +9,9 @@ from flask import current_app
 
 from course.extensions import db
 from course.facilitate.insight import build_insight
-from course.facilitate.insight_growth import MIN_GROUP
-from course.learn.growth import save_assessment
-from course.learn.models import SelfAssessment
+from course.self_assessment.assessment import save_assessment
+from course.self_assessment.cohort import MIN_GROUP
+from course.self_assessment.models import SelfAssessment
 from tests.facilitate.conftest import text_of
 from tests.facilitate.test_matrix import finish, lesson, right_answer, take_quiz, write
 

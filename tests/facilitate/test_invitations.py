@@ -8,16 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from course.cohorts import create_invitation, find_invitation
+from course.cohorts.cohorts import create_invitation, find_invitation
+from course.cohorts.management import ACTIVE, EXPIRED, REVOKED, USED_UP, invitation_status
+from course.cohorts.models import Invitation
 from course.extensions import db
-from course.facilitate.management import (
-    ACTIVE,
-    EXPIRED,
-    REVOKED,
-    USED_UP,
-    invitation_status,
-)
-from course.models import Invitation, utcnow
+from course.models import utcnow
 from course.tokens import hash_token
 from tests.facilitate.conftest import future_date, text_of
 

@@ -9,11 +9,12 @@ from unittest import mock
 import pytest
 from sqlalchemy import func, select
 
+from course.cohorts import nudges
+from course.cohorts.models import Membership, Nudge
+from course.cohorts.nudges import DEFAULT_SUBJECT, nudge_candidates, nudges_by_leader
 from course.extensions import db
-from course.facilitate import nudges
-from course.facilitate.nudges import DEFAULT_SUBJECT, nudge_candidates, nudges_by_leader
-from course.learn.models import LessonProgress
-from course.models import Membership, Nudge, utcnow
+from course.models import utcnow
+from course.progress.models import LessonProgress
 from tests.conftest import PASSWORD, csrf_token_from, read_outbox
 from tests.facilitate.conftest import text_of
 from tests.facilitate.test_feed import write

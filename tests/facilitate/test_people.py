@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from course.accounts import AccountError
+from course.cohorts.management import assign_facilitator
+from course.cohorts.models import Membership
 from course.extensions import db
-from course.facilitate.management import assign_facilitator
-from course.models import Membership, Role, User, UserSession
+from course.models import Role, User, UserSession
 from tests.conftest import Auth
 from tests.facilitate.conftest import text_of
 

@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 import pytest
 from flask import url_for
 
+from course.experiments.experiments import add_entry
 from course.extensions import db
-from course.learn.experiments import add_entry
-from course.learn.models import Reflection
-from course.learn.reflecting import save_draft, save_reflection, set_shared
+from course.reflections.models import Reflection
+from course.reflections.reflections import save_draft, save_reflection, set_shared
 from tests.conftest import Auth, read_outbox
 
 # Lower-case letters only: they survive HTML, CSV and JSON escaping unchanged.

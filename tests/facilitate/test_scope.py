@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from course.cohorts.models import Invitation
 from course.extensions import db
-from course.models import Invitation, User
+from course.models import User
 from tests.facilitate.conftest import future_date
 
 WHO = ["anonymous", "leader", "facilitator", "other_facilitator", "admin"]

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from course.cohorts import create_invitation
+from course.cohorts.cohorts import create_invitation
+from course.cohorts.models import Invitation, Membership
 from course.extensions import db
-from course.models import Invitation, Membership, User, UserSession, utcnow
+from course.models import User, UserSession, utcnow
 from tests.conftest import PASSWORD, read_outbox
 
 NEW_PASSWORD = "seven quiet herons over marsh"

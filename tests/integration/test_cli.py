@@ -2,8 +2,9 @@
 
 from sqlalchemy import select
 
+from course.cohorts.models import Cohort, Invitation, Membership
 from course.extensions import db
-from course.models import Cohort, Invitation, Membership, Role, User
+from course.models import Role, User
 from tests.conftest import PASSWORD
 
 
@@ -136,7 +137,7 @@ def test_bad_content_stops_start_up_with_file_and_line(tmp_path):
 
 
 def test_demo_leaders_are_at_different_stages(app, runner):
-    from course.learn.models import LessonProgress
+    from course.progress.models import LessonProgress
 
     runner.invoke(args=["demo"])
     done = {}

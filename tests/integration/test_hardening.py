@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from course.extensions import db
-from course.learn.models import Reflection
+from course.reflections.models import Reflection
 from tests.conftest import PASSWORD, read_outbox
 
 HOSTILE = {
@@ -47,7 +47,7 @@ def test_base_url_with_a_path_prefixes_email_links(make_app, make_leader):
 
 
 def test_invitation_and_reminder_links_come_from_base_url(make_app, make_cohort, make_leader):
-    from course.cohorts import create_invitation, invitation_url
+    from course.cohorts.cohorts import create_invitation, invitation_url
 
     app = make_app(COURSE_PROXY_COUNT=1, COURSE_BASE_URL="https://learn.example.org")
     with app.test_request_context("/", headers=HOSTILE):

@@ -3,7 +3,7 @@
 import pytest
 
 from course.extensions import db
-from course.learn.models import SelfAssessment
+from course.self_assessment.models import SelfAssessment
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ from course.content import Catalog
 from course.content.models import SELF_ASSESSMENT_DIMENSIONS
 from course.extensions import db
 from course.learn.assessment import assessment_status, needs_before_assessment
-from course.learn.growth import (
+from course.models import utcnow
+from course.progress.models import LessonProgress
+from course.self_assessment.assessment import (
     InvalidLevels,
     growth_report,
     legend_html,
@@ -21,8 +23,7 @@ from course.learn.growth import (
     scale_questions,
     skip_assessment,
 )
-from course.learn.models import LessonProgress, SelfAssessment
-from course.models import utcnow
+from course.self_assessment.models import SelfAssessment
 from tests.conftest import csrf_token_from
 
 DIMENSIONS = SELF_ASSESSMENT_DIMENSIONS
@@ -173,7 +174,7 @@ def test_saving_again_updates_the_one_row(newcomer):
 
 
 def test_a_double_submit_racing_in_updates_the_row_already_made(newcomer, monkeypatch):
-    import course.learn.growth as growth
+    import course.self_assessment.assessment as growth
 
     save_assessment(newcomer.id, "before", BEFORE_LEVELS)
     db.session.commit()

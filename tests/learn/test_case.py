@@ -8,9 +8,10 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from course.experiments.models import ExperimentEntry
 from course.extensions import db
-from course.learn.models import ExperimentEntry, Reflection
 from course.models import Role
+from course.reflections.models import Reflection
 from tests.conftest import csrf_token_from
 from tests.learn.test_journal import CANARY, seed_journal
 

@@ -5,8 +5,8 @@ import json
 import zipfile
 
 from course.extensions import db
-from course.learn.models import ReflectionReply
-from course.learn.reflecting import save_reflection, set_shared
+from course.reflections.models import ReflectionReply
+from course.reflections.reflections import save_reflection, set_shared
 
 
 def test_replies_in_data_download(client, signed_in, make_facilitator, first_lesson):

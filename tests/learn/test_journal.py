@@ -8,11 +8,11 @@ from datetime import date, timedelta
 import pytest
 from markupsafe import escape
 
+from course.experiments.experiments import add_entry
 from course.extensions import db
-from course.learn.experiments import add_entry
-from course.learn.models import Reflection
-from course.learn.reflecting import save_draft, save_reflection, set_shared
 from course.models import utcnow
+from course.reflections.models import Reflection
+from course.reflections.reflections import save_draft, save_reflection, set_shared
 
 CANARY = "CANARY-leader-a-private-4b1e"
 

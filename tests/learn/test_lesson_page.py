@@ -5,16 +5,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from course.experiments.models import ExperimentEntry
 from course.extensions import db
-from course.learn.models import (
-    ExperimentEntry,
-    LessonProgress,
-    QuizAttempt,
-    Reflection,
-    ReflectionReply,
-    ReflectionVersion,
-    SelfAssessment,
-)
+from course.progress.models import LessonProgress
+from course.quizzes.models import QuizAttempt
+from course.reflections.models import Reflection, ReflectionReply, ReflectionVersion
+from course.self_assessment.models import SelfAssessment
 from tests.conftest import PASSWORD, Auth, csrf_token_from
 from tests.learn.test_quiz_rules import right_answers, wrong_answers
 
@@ -233,7 +229,7 @@ def test_stale_form_token_while_signed_in_reshows_text(make_app, leader_factory)
 @pytest.fixture
 def leader_factory(make_leader):
     """Leaders for apps built inside a test (who skip the starting self-assessment)."""
-    from course.learn.models import SelfAssessment
+    from course.self_assessment.models import SelfAssessment
 
     def factory():
         person = make_leader()
@@ -394,7 +390,7 @@ def missing_once(monkeypatch, module, name):
 
 def test_a_racing_quiz_twin_is_the_attempt_already_stored(client, signed_in, catalog,
                                                           first_lesson, monkeypatch):
-    from course.learn import attempts
+    from course.quizzes import attempts
 
     quiz = catalog.quizzes[first_lesson.quiz_id]
     data = quiz_form(quiz, right_answers(quiz), "twin-quiz")
@@ -412,7 +408,7 @@ def test_a_racing_quiz_twin_is_the_attempt_already_stored(client, signed_in, cat
 
 def test_a_racing_entry_twin_is_the_entry_already_logged(client, signed_in, first_lesson,
                                                          monkeypatch):
-    from course.learn import experiments
+    from course.experiments import experiments
 
     data = entry_form(first_lesson, "twin-entry")
     repeat = client.post(url(first_lesson, "/experiments"), data=data)
@@ -427,7 +423,7 @@ def test_a_racing_entry_twin_is_the_entry_already_logged(client, signed_in, firs
 
 def test_a_racing_reflection_twin_is_the_version_already_saved(client, signed_in,
                                                                first_lesson, monkeypatch):
-    from course.learn import reflecting
+    from course.reflections import reflections as reflecting
 
     repeat = save(client, first_lesson, "Said once", "twin-save")
     client.get(repeat.headers["Location"])
@@ -482,9 +478,9 @@ CANARY = "CANARY-another-leaders-words-91c"
 @pytest.fixture
 def others_rows(make_leader, catalog, first_lesson):
     """Another leader's save, attempt and entry, each under a form key."""
-    from course.learn.attempts import submit_quiz
-    from course.learn.experiments import add_entry
-    from course.learn.reflecting import save_reflection
+    from course.experiments.experiments import add_entry
+    from course.quizzes.attempts import submit_quiz
+    from course.reflections.reflections import save_reflection
 
     other = make_leader()
     quiz = catalog.quizzes[first_lesson.quiz_id]
@@ -499,7 +495,9 @@ def others_rows(make_leader, catalog, first_lesson):
 def test_another_leaders_form_key_is_refused_and_the_work_kept(
     client, signed_in, catalog, first_lesson, others_rows, monkeypatch, racing
 ):
-    from course.learn import attempts, experiments, reflecting
+    from course.experiments import experiments
+    from course.quizzes import attempts
+    from course.reflections import reflections as reflecting
 
     if racing:  # the first look-up misses; the unique key refuses the insert
         missing_once(monkeypatch, reflecting, "reflection_saved_with")

@@ -9,11 +9,12 @@ import zipfile
 import pytest
 from sqlalchemy import delete, func, select
 
+from course.cohorts.models import Cohort, Membership, Nudge
 from course.extensions import db
-from course.learn.attempts import submit_quiz
-from course.learn.models import Reflection, ReflectionVersion
-from course.learn.reflecting import save_reflection
-from course.models import Cohort, Membership, Nudge, Role, User, utcnow
+from course.models import Role, User, utcnow
+from course.quizzes.attempts import submit_quiz
+from course.reflections.models import Reflection, ReflectionVersion
+from course.reflections.reflections import save_reflection
 from tests.learn.test_journal import CANARY, seed_journal
 from tests.learn.test_quiz_rules import right_answers
 

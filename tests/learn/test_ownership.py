@@ -3,12 +3,15 @@
 import pytest
 from sqlalchemy import select
 
+from course.experiments.experiments import add_entry
+from course.experiments.models import ExperimentEntry
 from course.extensions import db
-from course.learn.attempts import submit_quiz
-from course.learn.experiments import add_entry
-from course.learn.models import ExperimentEntry, QuizAttempt, Reflection, SelfAssessment
-from course.learn.reflecting import save_reflection
 from course.models import Role
+from course.quizzes.attempts import submit_quiz
+from course.quizzes.models import QuizAttempt
+from course.reflections.models import Reflection
+from course.reflections.reflections import save_reflection
+from course.self_assessment.models import SelfAssessment
 from tests.learn.test_quiz_rules import right_answers
 
 CANARY = "CANARY-private-words-7f3a"

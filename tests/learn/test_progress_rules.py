@@ -3,7 +3,7 @@
 import pytest
 
 from course.extensions import db
-from course.learn.progress import (
+from course.progress.progress import (
     DONE,
     IN_PROGRESS,
     NOT_STARTED,
@@ -12,7 +12,7 @@ from course.learn.progress import (
     course_progress,
     reopen_lesson,
 )
-from course.learn.reflecting import save_draft
+from course.reflections.reflections import save_draft
 
 
 def test_new_leader_has_nothing_started(leader, catalog):

@@ -3,7 +3,7 @@
 import pytest
 
 from course.extensions import db
-from course.learn.attempts import (
+from course.quizzes.attempts import (
     QuizIncomplete,
     QuizRefused,
     grade_quiz,

@@ -326,10 +326,11 @@ def seeding_app(instance: Path, database_url: str):
 def add_leaders(count: int, password: str, prefix: str) -> list[str]:
     """Leaders in one cohort, past the starting self-assessment; returns their emails."""
     from course.accounts import create_user
-    from course.cohorts import create_cohort
+    from course.cohorts.cohorts import create_cohort
+    from course.cohorts.models import Membership
     from course.extensions import db
-    from course.learn.models import SelfAssessment
-    from course.models import Membership, Role
+    from course.models import Role
+    from course.self_assessment.models import SelfAssessment
 
     facilitator = create_user(f"{prefix}-fac@example.org", "Fac Ilitator", Role.FACILITATOR,
                               password)

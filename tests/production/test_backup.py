@@ -24,8 +24,8 @@ def _fill(app, leader_email: str) -> None:
     from sqlalchemy import insert, select
 
     from course.extensions import db
-    from course.learn.models import Reflection, ReflectionVersion
     from course.models import User
+    from course.reflections.models import Reflection, ReflectionVersion
 
     lesson = app.extensions["catalog"].ordered_lessons[0]
     user_id = db.session.scalar(select(User.id).where(User.email == leader_email))
@@ -45,7 +45,7 @@ def _writer(app, leader_email: str, stop: threading.Event, committed: list[int],
     """Save reflections through the app's own service, one commit each, as fast as it can."""
     from course.accounts import find_user_by_email
     from course.extensions import db
-    from course.learn.reflecting import save_reflection
+    from course.reflections.reflections import save_reflection
 
     try:
         with app.app_context():

@@ -150,8 +150,10 @@ def _client(port: int, number: int, email: str, plans: list[Plan], start: thread
 
 def _count_rows(instance, database_url) -> dict:
     from course.extensions import db
-    from course.learn.models import LessonProgress, QuizAttempt, Reflection, ReflectionVersion
     from course.models import UserSession
+    from course.progress.models import LessonProgress
+    from course.quizzes.models import QuizAttempt
+    from course.reflections.models import Reflection, ReflectionVersion
 
     with seeding_app(instance, database_url):
         def count(model, *where):
@@ -278,7 +280,7 @@ def _save_racing_autosave(tmp_path, database_url: str) -> None:
         log = server.log()
 
     from course.extensions import db
-    from course.learn.models import Reflection, ReflectionVersion
+    from course.reflections.models import Reflection, ReflectionVersion
 
     with seeding_app(instance, database_url):
         versions = db.session.scalar(select(func.count()).select_from(ReflectionVersion))

@@ -12,7 +12,7 @@ import hashlib
 import re
 
 from course.extensions import db
-from course.learn.models import SelfAssessment
+from course.self_assessment.models import SelfAssessment
 from course.static_files import ONE_YEAR, scan_folder
 
 LIMIT = 60 * 1024

@@ -12,8 +12,10 @@ from datetime import date
 from flask import abort
 from werkzeug.datastructures import MultiDict
 
+from course.access import get_mine_or_404
 from course.content import Catalog
-from course.learn.journal_service import (
+from course.experiments.models import ExperimentEntry
+from course.journal.journal import (
     JournalItem,
     LessonGroup,
     entry_item,
@@ -23,9 +25,8 @@ from course.learn.journal_service import (
     item_markdown,
     reflection_item,
 )
-from course.learn.models import ExperimentEntry, Reflection
-from course.learn.owned import get_mine_or_404
 from course.numbers import parse_int
+from course.reflections.models import Reflection
 
 SECTIONS = (
     ("situation", "Situation"),

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
 
+from course.access import mine
 from course.content import Catalog, Lesson
-from course.database import insert_if_missing
 from course.extensions import db
-from course.learn.models import LessonProgress, QuizAttempt, Reflection
-from course.learn.owned import mine
+from course.idempotency import insert_if_missing
 from course.models import utcnow
+from course.progress.models import LessonProgress
+from course.quizzes.models import QuizAttempt
+from course.reflections.models import Reflection
 
 NOT_STARTED, IN_PROGRESS, DONE = "not started", "in progress", "done"
 

@@ -16,17 +16,8 @@ from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from course.access import facilitator_required
-from course.extensions import db
-from course.facilitate import bp
-from course.facilitate.feed import (
-    MAX_REPLY_LENGTH,
-    ReplyError,
-    add_reply,
-    get_shared_reflection_or_404,
-    shared_feed,
-    shared_lessons,
-)
-from course.facilitate.nudges import (
+from course.cohorts.models import Cohort
+from course.cohorts.nudges import (
     DEFAULT_MESSAGE,
     DEFAULT_SUBJECT,
     MAX_MESSAGE_LENGTH,
@@ -36,9 +27,19 @@ from course.facilitate.nudges import (
     nudge_candidates,
     send_nudges,
 )
-from course.models import Cohort, utcnow
+from course.cohorts.scoping import get_cohort_or_404
+from course.extensions import db
+from course.facilitate import bp
+from course.models import utcnow
 from course.numbers import coerce_id, parse_int
-from course.scoping import get_cohort_or_404
+from course.reflections.feed import (
+    MAX_REPLY_LENGTH,
+    ReplyError,
+    add_reply,
+    get_shared_reflection_or_404,
+    shared_feed,
+    shared_lessons,
+)
 
 
 class ReplyForm(FlaskForm):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from course.content import Catalog, Scale
 from course.extensions import db
-from course.learn.growth import (
+from course.self_assessment.assessment import (
     AFTER,
     BEFORE,
     STAGES,
@@ -21,7 +21,7 @@ from course.learn.growth import (
     growth_chart,
     scale_questions,
 )
-from course.learn.models import SelfAssessment
+from course.self_assessment.models import SelfAssessment
 
 # A stage's average per dimension is shown once this many leaders have answered it, so no
 # one leader's self-rating can be read off the chart.

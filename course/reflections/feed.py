@@ -14,13 +14,14 @@ from datetime import datetime
 from flask import abort
 from sqlalchemy import Select, case, func, select
 
+from course.cohorts.models import Cohort, Membership
+from course.cohorts.scoping import scoped_cohort_ids
 from course.content import Catalog, Lesson
 from course.extensions import db
-from course.learn.models import Reflection, ReflectionReply, ReflectionVersion
-from course.learn.once import add_once, check_form_key, kept_with
-from course.learn.reflecting import replies_for
-from course.models import Cohort, Membership, Role, User, utcnow
-from course.scoping import scoped_cohort_ids
+from course.idempotency import add_once, check_form_key, kept_with
+from course.models import Role, User, utcnow
+from course.reflections.models import Reflection, ReflectionReply, ReflectionVersion
+from course.reflections.reflections import replies_for
 from course.text import clean_text
 
 MAX_REPLY_LENGTH = 4000

@@ -8,10 +8,11 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
+from course.access import mine
 from course.content import Catalog
+from course.experiments.models import ExperimentEntry
 from course.extensions import db
-from course.learn.models import ExperimentEntry, Reflection
-from course.learn.owned import mine
+from course.reflections.models import Reflection
 
 MAX_QUERY_LENGTH = 200
 GONE_MODULE = "No longer in the course"

@@ -6,22 +6,23 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from course.accounts import AccountError
-from course.facilitate.forms import (
-    AssignFacilitatorForm,
-    CohortNameForm,
-    EmailInviteForm,
-    InvitationLinkForm,
-)
-from course.facilitate.management import ACTIVE, invitation_status
-from course.facilitate.overview import CohortSummary, summarise_cohorts
-from course.models import Cohort, utcnow
-from course.scoping import (
+from course.cohorts.management import ACTIVE, invitation_status
+from course.cohorts.models import Cohort
+from course.cohorts.overview import CohortSummary, summarise_cohorts
+from course.cohorts.scoping import (
     assignable_facilitators,
     cohort_facilitators,
     cohort_leaders,
     cohorts_for,
     invitations_for,
 )
+from course.facilitate.forms import (
+    AssignFacilitatorForm,
+    CohortNameForm,
+    EmailInviteForm,
+    InvitationLinkForm,
+)
+from course.models import utcnow
 
 
 def lesson_ids() -> list[str]:

@@ -7,12 +7,12 @@ from functools import cache
 
 from sqlalchemy import bindparam, select
 
+from course.access import mine
 from course.content import Lesson
+from course.experiments.models import ExperimentEntry
 from course.extensions import db
-from course.learn.models import ExperimentEntry
-from course.learn.once import add_once, check_form_key, kept_with
-from course.learn.owned import mine
-from course.learn.progress import touch_lesson
+from course.idempotency import add_once, check_form_key, kept_with
+from course.progress.progress import touch_lesson
 from course.text import clean_text
 
 MAX_ENTRY_LENGTH = 10_000

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import Select, func, select
 
+from course.cohorts.models import Cohort, Invitation, Membership
 from course.extensions import db
-from course.models import Cohort, Invitation, Membership, Role, User
+from course.models import Role, User
 
 
 def cohorts_query(user: User) -> Select:

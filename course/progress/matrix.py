@@ -12,22 +12,21 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, select, union_all
 
+from course.cohorts.models import Cohort, Membership
+from course.cohorts.nudges import nudges_by_leader
+from course.cohorts.scoping import leader_memberships_query
 from course.content import Catalog, Lesson
 from course.extensions import db
-from course.facilitate.nudges import nudges_by_leader
-from course.learn.models import (
-    LessonProgress,
-    QuizAttempt,
-    Reflection,
-    SelfAssessment,
-)
-from course.learn.progress import DONE, IN_PROGRESS, NOT_STARTED
-from course.models import Cohort, Membership, User
-from course.scoping import leader_memberships_query
+from course.models import User
+from course.progress.models import LessonProgress
+from course.progress.progress import DONE, IN_PROGRESS, NOT_STARTED
+from course.quizzes.models import QuizAttempt
+from course.reflections.models import Reflection
+from course.self_assessment.models import SelfAssessment
 
 INACTIVE_AFTER = timedelta(days=14)
 STUCK_AFTER = timedelta(days=7)
-# A cell is a lesson state from course.learn.progress, except that a lesson in progress
+# A cell is a lesson state from course.progress.progress, except that a lesson in progress
 # for longer than STUCK_AFTER is told apart (it is still "in progress" there).
 STUCK = "stuck"
 STATE_RANK = {NOT_STARTED: 0, IN_PROGRESS: 1, STUCK: 1, DONE: 2}
@@ -60,7 +59,7 @@ class LeaderRow:
         return any(cell != NOT_STARTED for cell in self.cells)
 
     def state(self, index: int) -> str:
-        """The progress state of a lesson, as course.learn.progress names it."""
+        """The progress state of a lesson, as course.progress.progress names it."""
         cell = self.cells[index]
         return IN_PROGRESS if cell == STUCK else cell
 
@@ -135,7 +134,7 @@ def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) 
     return Matrix(lessons, tuple(rows), now)
 
 
-# Last active is the latest of the lesson progress rows, which course.learn.progress's
+# Last active is the latest of the lesson progress rows, which course.progress.progress's
 # touch_lesson updates on opening a lesson, writing a reflection, a quiz attempt and an
 # experiment (tests/facilitate/test_matrix.py checks each), the self-assessment and
 # sharing a reflection, which do not touch a lesson.
@@ -157,7 +156,7 @@ def _activity(leader_ids) -> dict[int, datetime]:
 
 def _reflections(leader_ids) -> dict[int, tuple]:
     """(written, shared, last shared) per leader; the text is never fetched."""
-    # trim() <> '' is what "holds some text" means (course.learn.progress), at half the
+    # trim() <> '' is what "holds some text" means (course.progress.progress), at half the
     # cost of length(trim()) on SQLite.
     written = func.trim(Reflection.text) != ""
     rows = db.session.execute(

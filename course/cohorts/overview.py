@@ -9,10 +9,10 @@ from statistics import median
 
 from sqlalchemy import and_, case, func, select
 
+from course.cohorts.scoping import leader_memberships_query
 from course.extensions import db
-from course.learn.models import LessonProgress
 from course.models import User
-from course.scoping import leader_memberships_query
+from course.progress.models import LessonProgress
 
 ACTIVE_WINDOW = timedelta(days=7)
 

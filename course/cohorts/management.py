@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select, update
 
 from course.accounts import AccountError
-from course.cohorts import create_cohort, create_invitation
+from course.cohorts.cohorts import create_cohort, create_invitation
+from course.cohorts.models import Cohort, Invitation, Membership
 from course.extensions import db
-from course.models import Cohort, Invitation, Membership, Role, User, utcnow
+from course.models import Role, User, utcnow
 
 DEFAULT_LINK_DAYS = 30
 MAX_LINK_DAYS = 365

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from flask import current_app, render_template
 
 from course.accounts import AccountError, normalise_email
-from course.cohorts import create_invitation, invitation_url, revoke_invitation
+from course.cohorts.cohorts import create_invitation, invitation_url, revoke_invitation
+from course.cohorts.models import Cohort
+from course.cohorts.scoping import cohort_member_emails
 from course.mail import send_mail
-from course.models import Cohort, User
-from course.scoping import cohort_member_emails
+from course.models import User
 
 MAX_ADDRESSES = 500
 SEPARATORS = re.compile(r"[,;\s]+")

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from course.content import InvalidAnswer, Quiz
 from course.extensions import db
-from course.learn.models import QuizAttempt
-from course.learn.once import add_once, check_form_key, kept_with
-from course.learn.progress import touch_lesson
+from course.idempotency import add_once, check_form_key, kept_with
+from course.progress.progress import touch_lesson
+from course.quizzes.models import QuizAttempt
 
 
 class QuizIncomplete(ValueError):

@@ -8,9 +8,10 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from course.accounts import AccountError, create_user
+from course.cohorts.models import Cohort, Invitation, Membership
 from course.extensions import db
 from course.links import public_url
-from course.models import Cohort, Invitation, Membership, Role, User, utcnow
+from course.models import Role, User, utcnow
 from course.tokens import hash_token, new_token
 
 

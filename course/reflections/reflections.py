@@ -7,14 +7,13 @@ from functools import cache
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from course.access import mine
 from course.content import Lesson
-from course.database import insert_if_missing
 from course.extensions import db
-from course.learn.models import Reflection, ReflectionReply, ReflectionVersion
-from course.learn.once import add_once, check_form_key, kept_with
-from course.learn.owned import mine
-from course.learn.progress import touch_lesson
+from course.idempotency import add_once, check_form_key, insert_if_missing, kept_with
 from course.models import User, utcnow
+from course.progress.progress import touch_lesson
+from course.reflections.models import Reflection, ReflectionReply, ReflectionVersion
 from course.text import clean_text
 
 MAX_REFLECTION_LENGTH = 20_000

@@ -1,10 +1,14 @@
-"""A form sent twice keeps one row: the idempotency key (`form_key`) each rendered form
+"""Race-safe writes, in one place for every feature.
+
+A form sent twice keeps one row: the idempotency key (`form_key`) each rendered form
 carries, as the reflection Save, the quiz, the experiment log and facilitators' replies
 and reminders use it.
 
 A repeat finds the row its key kept and returns it. Two copies racing in together both
 miss that look-up; the column's unique constraint refuses the second insert, which
 `add_once` turns back into the look-up, so the twin too gets the row the other one kept.
+A row keyed by something other than a form (one reflection per prompt) is created with
+`insert_if_missing`, which lets the database decide.
 """
 
 from __future__ import annotations
@@ -59,3 +63,20 @@ def add_once(row: object, find: Callable[[str], Kept | None]) -> Kept | None:
             raise
         return kept
     return None
+
+
+def insert_if_missing(model, conflict_columns: list[str], **values) -> None:
+    """INSERT a row unless one with the same unique key exists (safe when two requests race).
+
+    A SELECT-then-INSERT lets two simultaneous requests both insert on PostgreSQL; this lets
+    the database decide, and the caller selects the row afterwards.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(model).values(**values).on_conflict_do_nothing(
+        index_elements=conflict_columns
+    )
+    db.session.execute(statement)

@@ -15,13 +15,14 @@ from flask import current_app, render_template
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
+from course.cohorts.models import Cohort, Membership, Nudge
+from course.cohorts.scoping import scoped_cohort_ids
 from course.extensions import db
-from course.learn.models import LessonProgress
-from course.learn.once import check_form_key
+from course.idempotency import check_form_key
 from course.links import public_url
 from course.mail import mail_batch, send_mail
-from course.models import Cohort, Membership, Nudge, Role, User, utcnow
-from course.scoping import scoped_cohort_ids
+from course.models import Role, User, utcnow
+from course.progress.models import LessonProgress
 from course.text import clean_text
 
 DEFAULT_SUBJECT = "A reminder from your Clearing facilitator"

@@ -10,13 +10,13 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
+from course.access import mine
 from course.content import Catalog
 from course.content.open_questions import Scale
 from course.extensions import db
-from course.learn.models import SelfAssessment
-from course.learn.owned import mine
-from course.learn.progress import course_progress
 from course.models import utcnow
+from course.progress.progress import course_progress
+from course.self_assessment.models import SelfAssessment
 
 BEFORE, AFTER = "before", "after"
 STAGES = (BEFORE, AFTER)

@@ -13,19 +13,18 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import func, select
 
+from course.access import mine
+from course.cohorts.models import Cohort, Invitation, Membership, Nudge
 from course.content import Catalog
+from course.experiments.models import ExperimentEntry
 from course.extensions import db
-from course.learn.journal_service import build_journal, journal_markdown
-from course.learn.models import (
-    ExperimentEntry,
-    LessonProgress,
-    QuizAttempt,
-    Reflection,
-    SelfAssessment,
-)
-from course.learn.owned import mine
-from course.learn.reflecting import replies_for
-from course.models import Cohort, Invitation, Membership, Nudge, User, UserSession, utcnow
+from course.journal.journal import build_journal, journal_markdown
+from course.models import User, UserSession, utcnow
+from course.progress.models import LessonProgress
+from course.quizzes.models import QuizAttempt
+from course.reflections.models import Reflection
+from course.reflections.reflections import replies_for
+from course.self_assessment.models import SelfAssessment
 
 DATA_FILE = "clearing-data.json"
 JOURNAL_FILE = "clearing-journal.md"

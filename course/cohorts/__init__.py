@@ -1,0 +1,1 @@
+"""Cohorts: models, rules and queries both audiences use."""

@@ -1,0 +1,1 @@
+"""Experiments: models, rules and queries both audiences use."""

@@ -1,0 +1,1 @@
+"""Journal: models, rules and queries both audiences use."""

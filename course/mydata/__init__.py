@@ -1,0 +1,1 @@
+"""Mydata: models, rules and queries both audiences use."""

@@ -1,0 +1,1 @@
+"""Progress: models, rules and queries both audiences use."""

@@ -1,0 +1,1 @@
+"""Quizzes: models, rules and queries both audiences use."""

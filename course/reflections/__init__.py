@@ -1,0 +1,1 @@
+"""Reflections: models, rules and queries both audiences use."""

@@ -1,0 +1,75 @@
+"""Reflections: a leader's answer to a prompt, its saved versions and the replies to it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from course.extensions import db
+from course.models import CONTENT_ID, UTCDateTime, owner_column, utcnow
+
+
+class Reflection(db.Model):
+    """A leader's answer to one prompt: private unless shared; text is the latest draft."""
+
+    __tablename__ = "reflections"
+    __table_args__ = (
+        UniqueConstraint("user_id", "lesson_id", "prompt_id", name="user_lesson_prompt"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = owner_column()
+    lesson_id: Mapped[str] = mapped_column(String(CONTENT_ID))
+    prompt_id: Mapped[str] = mapped_column(String(CONTENT_ID))
+    text: Mapped[str] = mapped_column(Text, default="")
+    shared: Mapped[bool] = mapped_column(default=False)
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # last explicit save
+
+    versions: Mapped[list[ReflectionVersion]] = relationship(
+        back_populates="reflection", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="ReflectionVersion.id.desc()",
+    )
+
+    @property
+    def has_unsaved_draft(self) -> bool:
+        return self.saved_at is None or self.updated_at > self.saved_at
+
+
+class ReflectionVersion(db.Model):
+    """Each explicit save, kept; the form's idempotency key makes a double submit one save."""
+
+    __tablename__ = "reflection_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reflection_id: Mapped[int] = mapped_column(
+        ForeignKey("reflections.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    form_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    reflection: Mapped[Reflection] = relationship(back_populates="versions")
+
+
+class ReflectionReply(db.Model):
+    """A facilitator's reply to a shared reflection, shown to the leader beside it."""
+
+    __tablename__ = "reflection_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reflection_id: Mapped[int] = mapped_column(
+        ForeignKey("reflections.id", ondelete="CASCADE"), index=True
+    )
+    # The reply stays when its author's account goes; it then shows "a facilitator".
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The reply form's idempotency key: a double-clicked "Send reply" keeps one reply.
+    form_key: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -1,0 +1,1 @@
+"""Self assessment: models, rules and queries both audiences use."""
