@@ -9,19 +9,20 @@ from __future__ import annotations
 import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app, render_template
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from course.cohorts.models import Cohort, Membership, Nudge
-from course.cohorts.scoping import scoped_cohort_ids
+from course.cohorts.scoping import visible_leaders
 from course.extensions import db
 from course.idempotency import check_form_key
 from course.links import public_url
 from course.mail import mail_batch, send_mail
-from course.models import Role, User, utcnow
+from course.models import User, utcnow
+from course.progress.activity import INACTIVE_AFTER, is_inactive, last_active_by_leader
 from course.progress.models import LessonProgress
 from course.text import clean_text
 
@@ -35,7 +36,6 @@ DEFAULT_MESSAGE = (
 MAX_SUBJECT_LENGTH = 200
 MAX_MESSAGE_LENGTH = 4000
 MAX_FORM_KEY = 40  # leaves room for "-<leader id>" in the 64-character column
-INACTIVE_AFTER = timedelta(days=14)
 
 ALL, NOT_STARTED, INACTIVE = "all", "not-started", "inactive"
 SELECTIONS = {ALL: "Everyone", NOT_STARTED: "Not started",
@@ -48,14 +48,14 @@ class NudgeCandidate:
 
     leader: User
     joined_at: datetime
-    last_active: datetime | None  # latest activity on any lesson; None before the first
+    last_active: datetime | None  # as course.progress.activity defines it; None: never
     started: bool  # opened at least one lesson of the current course
     nudges: int = 0
     last_nudged: datetime | None = None
 
     def inactive(self, now: datetime) -> bool:
-        """No activity for INACTIVE_AFTER (counted from joining, for those never active)."""
-        return (self.last_active or self.joined_at) < now - INACTIVE_AFTER
+        """Inactive as the progress matrix says it (course.progress.activity)."""
+        return is_inactive(self.last_active, self.joined_at, now)
 
     def matches(self, selection: str | None, now: datetime) -> bool:
         """Whether a pre-tick link chooses this leader."""
@@ -86,27 +86,27 @@ def nudges_by_leader(cohort_id: int) -> dict[int, tuple[int, datetime]]:
 
 def nudge_candidates(viewer: User, cohort: Cohort, lesson_ids: Iterable[str]
                      ) -> list[NudgeCandidate]:
-    """The cohort's active leaders by name, with activity and past reminders (two queries)."""
+    """The cohort's active leaders by name, with activity and past reminders (three
+    queries)."""
     current = LessonProgress.lesson_id.in_(list(lesson_ids))
+    leaders = visible_leaders(viewer, [cohort.id]).subquery()
     rows = db.session.execute(
-        select(User, Membership.joined_at, func.max(LessonProgress.updated_at),
-               func.count(case((current, LessonProgress.id))))
-        .join(Membership, Membership.user_id == User.id)
+        select(User, leaders.c.joined_at, func.count(case((current, LessonProgress.id))))
+        .join(leaders, leaders.c.user_id == User.id)
         .outerjoin(LessonProgress, LessonProgress.user_id == User.id)
-        .where(
-            Membership.cohort_id == cohort.id,
-            Membership.cohort_id.in_(scoped_cohort_ids(viewer)),
-            Membership.role == Role.LEADER,
-            User.active.is_(True),
-        )
-        .group_by(User.id, Membership.joined_at)
+        .where(User.active.is_(True))
+        .group_by(User.id, leaders.c.joined_at)
         .order_by(func.lower(User.name), User.id)
     ).all()
-    sent = nudges_by_leader(cohort.id) if rows else {}
+    if not rows:
+        return []
+    seen = last_active_by_leader(visible_leaders(viewer, [cohort.id]).with_only_columns(
+        Membership.user_id))
+    sent = nudges_by_leader(cohort.id)
     return [
-        NudgeCandidate(leader, joined_at, last_active, started > 0,
+        NudgeCandidate(leader, joined_at, seen.get(leader.id), started > 0,
                        *sent.get(leader.id, (0, None)))
-        for leader, joined_at, last_active, started in rows
+        for leader, joined_at, started in rows
     ]
 
 

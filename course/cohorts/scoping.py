@@ -38,26 +38,16 @@ def get_cohort_or_404(user: User, cohort_id: int) -> Cohort:
     return cohort
 
 
-def leader_counts(cohort_ids: list[int]) -> dict[int, int]:
-    """Number of leaders in each cohort, in one query."""
-    if not cohort_ids:
-        return {}
-    rows = db.session.execute(
-        select(Membership.cohort_id, func.count(Membership.id))
-        .where(Membership.cohort_id.in_(cohort_ids), Membership.role == Role.LEADER)
-        .group_by(Membership.cohort_id)
-    )
-    return dict(rows.all())
-
-
 def scoped_cohort_ids(user: User) -> Select:
     """The ids of the cohorts a user may manage, as a subquery to filter by."""
     return cohorts_query(user).with_only_columns(Cohort.id)
 
 
-def leader_memberships_query(user: User, cohort_ids: list[int]) -> Select:
-    """(cohort_id, user_id) of each leader in the given cohorts that the user may manage."""
-    return select(Membership.cohort_id, Membership.user_id).where(
+def visible_leaders(user: User, cohort_ids: list[int]) -> Select:
+    """THE query for "leaders of these cohorts the viewer may see": (cohort_id, user_id,
+    joined_at) of their leader memberships, within the viewer's scope. Every page, CSV and
+    email about a cohort's leaders is built on it."""
+    return select(Membership.cohort_id, Membership.user_id, Membership.joined_at).where(
         Membership.cohort_id.in_(cohort_ids),
         Membership.cohort_id.in_(scoped_cohort_ids(user)),
         Membership.role == Role.LEADER,
@@ -67,13 +57,8 @@ def leader_memberships_query(user: User, cohort_ids: list[int]) -> Select:
 def cohort_leaders(user: User, cohort: Cohort) -> list[tuple[User, Membership]]:
     """The leaders of a cohort with their memberships, by name; empty outside the scope."""
     rows = db.session.execute(
-        select(User, Membership)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.cohort_id == cohort.id,
-            Membership.cohort_id.in_(scoped_cohort_ids(user)),
-            Membership.role == Role.LEADER,
-        )
+        visible_leaders(user, [cohort.id]).with_only_columns(User, Membership)
+        .select_from(Membership).join(User, User.id == Membership.user_id)
         .order_by(func.lower(User.name), User.id)
     )
     return [(found, membership) for found, membership in rows.all()]
@@ -82,14 +67,9 @@ def cohort_leaders(user: User, cohort: Cohort) -> list[tuple[User, Membership]]:
 def get_cohort_leader_or_404(user: User, cohort: Cohort, leader_id: int) -> User:
     """Load a leader of this cohort, which the user must manage; anyone else is 404."""
     leader = db.session.scalar(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            User.id == leader_id,
-            Membership.cohort_id == cohort.id,
-            Membership.cohort_id.in_(scoped_cohort_ids(user)),
-            Membership.role == Role.LEADER,
-        )
+        visible_leaders(user, [cohort.id]).with_only_columns(User)
+        .select_from(Membership).join(User, User.id == Membership.user_id)
+        .where(User.id == leader_id)
     )
     if leader is None:
         abort(404)

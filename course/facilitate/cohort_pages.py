@@ -8,7 +8,6 @@ from flask_login import current_user
 from course.accounts import AccountError
 from course.cohorts.management import ACTIVE, invitation_status
 from course.cohorts.models import Cohort
-from course.cohorts.overview import CohortSummary, summarise_cohorts
 from course.cohorts.scoping import (
     assignable_facilitators,
     cohort_facilitators,
@@ -23,6 +22,7 @@ from course.facilitate.forms import (
     InvitationLinkForm,
 )
 from course.models import utcnow
+from course.progress.overview import CohortSummary, summarise_cohorts
 
 
 def lesson_ids() -> list[str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import JSON, case, func, select, true, type_coerce
 
 from course.cohorts.models import Cohort, Membership
-from course.cohorts.scoping import leader_memberships_query
+from course.cohorts.scoping import visible_leaders
 from course.content import Catalog, Lesson, Question, Quiz
 from course.content.render import plain_text
 from course.extensions import db
@@ -95,12 +95,12 @@ def build_insight(viewer: User, cohort: Cohort, catalog: Catalog) -> Insight:
 
     def leader_ids():
         # A new subquery per statement keeps each in SQLAlchemy's compiled-statement cache.
-        return leader_memberships_query(viewer, [cohort.id]).with_only_columns(
+        return visible_leaders(viewer, [cohort.id]).with_only_columns(
             Membership.user_id
         )
 
     leaders = db.session.scalar(
-        leader_memberships_query(viewer, [cohort.id]).with_only_columns(
+        visible_leaders(viewer, [cohort.id]).with_only_columns(
             func.count(Membership.user_id)
         )
     )

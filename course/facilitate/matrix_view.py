@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from math import ceil
 
 from course.numbers import parse_int
-from course.progress.matrix import INACTIVE_AFTER, STATE_RANK, STUCK, STUCK_AFTER, LeaderRow, Matrix
+from course.progress.activity import INACTIVE_AFTER, STUCK_AFTER
+from course.progress.matrix import STATE_RANK, STUCK, LeaderRow, Matrix
 from course.progress.progress import DONE, IN_PROGRESS, NOT_STARTED
 
 ASC, DESC = "asc", "desc"

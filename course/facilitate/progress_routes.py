@@ -36,7 +36,8 @@ from course.facilitate.matrix_view import (
     sort_label,
 )
 from course.models import utcnow
-from course.progress.matrix import INACTIVE_AFTER, STUCK_AFTER, LeaderRow, build_matrix
+from course.progress.activity import INACTIVE_AFTER, STUCK_AFTER
+from course.progress.matrix import LeaderRow, build_matrix
 from course.self_assessment.cohort import MIN_GROUP
 
 # A cohort of 1,000 leaders by 40 lessons has 40,000 cells: each kind is written once here

@@ -8,24 +8,22 @@ Only counts reach this module's results: reflection text is never selected.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import and_, case, func, select, union_all
+from sqlalchemy import and_, case, func, select
 
 from course.cohorts.models import Cohort, Membership
 from course.cohorts.nudges import nudges_by_leader
-from course.cohorts.scoping import leader_memberships_query
+from course.cohorts.scoping import visible_leaders
 from course.content import Catalog, Lesson
 from course.extensions import db
 from course.models import User
+from course.progress.activity import is_inactive, last_active_by_leader, stuck_before
 from course.progress.models import LessonProgress
 from course.progress.progress import DONE, IN_PROGRESS, NOT_STARTED
 from course.quizzes.models import QuizAttempt
 from course.reflections.models import Reflection
-from course.self_assessment.models import SelfAssessment
 
-INACTIVE_AFTER = timedelta(days=14)
-STUCK_AFTER = timedelta(days=7)
 # A cell is a lesson state from course.progress.progress, except that a lesson in progress
 # for longer than STUCK_AFTER is told apart (it is still "in progress" there).
 STUCK = "stuck"
@@ -81,12 +79,12 @@ def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) 
     def leader_ids():
         # A new subquery for each statement: one shared between statements picks up state
         # from the first execution and then misses SQLAlchemy's compiled-statement cache.
-        return leader_memberships_query(viewer, [cohort.id]).with_only_columns(
+        return visible_leaders(viewer, [cohort.id]).with_only_columns(
             Membership.user_id
         )
 
     people = db.session.execute(
-        leader_memberships_query(viewer, [cohort.id])
+        visible_leaders(viewer, [cohort.id])
         .with_only_columns(User.id, User.name, User.email, User.active, Membership.joined_at)
         .select_from(Membership)
         .join(User, User.id == Membership.user_id)
@@ -94,7 +92,7 @@ def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) 
     cells = {person.id: [NOT_STARTED] * len(lessons) for person in people}
     code = case(
         (LessonProgress.completed_at.is_not(None), 2),
-        (LessonProgress.started_at < now - STUCK_AFTER, 1),
+        (LessonProgress.started_at < stuck_before(now), 1),
         else_=0,
     )
     for user_id, lesson_id, cell in db.session.execute(
@@ -105,20 +103,18 @@ def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) 
         if index is not None:  # a lesson since removed from the course counts for nothing
             cells[user_id][index] = CELL_CODES[cell]
 
-    seen = _activity(leader_ids())
+    seen = last_active_by_leader(leader_ids())
     written = _reflections(leader_ids())
     averages = _quiz_averages(
         leader_ids(), [lesson.quiz_id for lesson in lessons if lesson.quiz_id]
     )
     nudged = nudges_by_leader(cohort.id)
-    inactive_since = now - INACTIVE_AFTER
     rows = []
     for person in people:
         row_cells = tuple(cells[person.id])
         done = row_cells.count(DONE)
-        reflections, shared, shared_at = written.get(person.id, (0, 0, None))
-        moments = [at for at in (seen.get(person.id), shared_at) if at]
-        last_active = max(moments) if moments else None
+        reflections, shared = written.get(person.id, (0, 0))
+        last_active = seen.get(person.id)
         average = averages.get(person.id)
         rows.append(LeaderRow(
             id=person.id, name=person.name, email=person.email, active=person.active,
@@ -127,35 +123,15 @@ def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) 
             last_active=last_active, reflections=reflections, shared=shared,
             quiz_average=None if average is None else round(100 * average),
             stuck=STUCK in row_cells,
-            inactive=(last_active or person.joined_at) < inactive_since,
+            inactive=is_inactive(last_active, person.joined_at, now),
             nudges=nudged.get(person.id, (0, None))[0],
             last_nudged=nudged.get(person.id, (0, None))[1],
         ))
     return Matrix(lessons, tuple(rows), now)
 
 
-# Last active is the latest of the lesson progress rows, which course.progress.progress's
-# touch_lesson updates on opening a lesson, writing a reflection, a quiz attempt and an
-# experiment (tests/facilitate/test_matrix.py checks each), the self-assessment and
-# sharing a reflection, which do not touch a lesson.
-
-
-def _activity(leader_ids) -> dict[int, datetime]:
-    """Each leader's latest lesson activity or self-assessment."""
-    activity = union_all(
-        select(LessonProgress.user_id.label("user_id"), LessonProgress.updated_at.label("at"))
-        .where(LessonProgress.user_id.in_(leader_ids)),
-        select(SelfAssessment.user_id, SelfAssessment.updated_at)
-        .where(SelfAssessment.user_id.in_(leader_ids)),
-    ).subquery()
-    rows = db.session.execute(
-        select(activity.c.user_id, func.max(activity.c.at)).group_by(activity.c.user_id)
-    )
-    return dict(rows.all())
-
-
 def _reflections(leader_ids) -> dict[int, tuple]:
-    """(written, shared, last shared) per leader; the text is never fetched."""
+    """(written, shared) per leader; the text is never fetched."""
     # trim() <> '' is what "holds some text" means (course.progress.progress), at half the
     # cost of length(trim()) on SQLite.
     written = func.trim(Reflection.text) != ""
@@ -164,7 +140,6 @@ def _reflections(leader_ids) -> dict[int, tuple]:
             Reflection.user_id,
             func.count(case((written, 1))),
             func.count(case((and_(written, Reflection.shared.is_(True)), 1))),
-            func.max(Reflection.shared_at),
         )
         .where(Reflection.user_id.in_(leader_ids))
         .group_by(Reflection.user_id)

@@ -8,10 +8,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from course.cohorts.models import Cohort, Membership
-from course.cohorts.overview import summarise_cohorts
 from course.extensions import db
 from course.models import Role, utcnow
 from course.progress.models import LessonProgress
+from course.progress.overview import summarise_cohorts
 from tests.facilitate.conftest import text_of
 
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from statistics import median
 
 from sqlalchemy import and_, case, func, select
 
-from course.cohorts.scoping import leader_memberships_query
+from course.cohorts.models import Membership
+from course.cohorts.scoping import visible_leaders
 from course.extensions import db
 from course.models import User
+from course.progress.activity import is_recently_active, last_active_query
 from course.progress.models import LessonProgress
-
-ACTIVE_WINDOW = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -33,25 +33,28 @@ def summarise_cohorts(
     lesson_ids = list(lesson_ids)
     if not cohort_ids:
         return {}
-    leaders = leader_memberships_query(viewer, cohort_ids).subquery()
+    leaders = visible_leaders(viewer, cohort_ids).subquery()
+    seen = last_active_query(
+        visible_leaders(viewer, cohort_ids).with_only_columns(Membership.user_id)
+    ).subquery()
     # Lessons since removed from the catalog still show activity but no longer count as done.
     counted = and_(LessonProgress.completed_at.is_not(None),
                    LessonProgress.lesson_id.in_(lesson_ids))
     rows = db.session.execute(
         select(
             leaders.c.cohort_id,
-            func.max(LessonProgress.updated_at),
+            func.max(seen.c.last_active),
             func.count(case((counted, LessonProgress.id))),
         )
         .select_from(leaders)
+        .outerjoin(seen, seen.c.user_id == leaders.c.user_id)
         .outerjoin(LessonProgress, LessonProgress.user_id == leaders.c.user_id)
         .group_by(leaders.c.cohort_id, leaders.c.user_id)
     )
-    since = now - ACTIVE_WINDOW
     per_cohort: dict[int, tuple[list[bool], list[float]]] = {}
     for cohort_id, last_active, done in rows.all():
         active, progress = per_cohort.setdefault(cohort_id, ([], []))
-        active.append(last_active is not None and last_active >= since)
+        active.append(is_recently_active(last_active, now))
         progress.append(100 * done / len(lesson_ids) if lesson_ids else 0.0)
     return {
         cohort_id: CohortSummary(
