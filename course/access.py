@@ -12,13 +12,23 @@ from functools import wraps
 from typing import TypeVar
 
 from flask import abort
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import BindParameter, Select, select
 
-from course.extensions import db
+from course.extensions import db, login_manager
 from course.models import Role
 
 Owned = TypeVar("Owned")  # any model with `id` and `user_id`
+
+
+def refuse_unless(*roles: Role):
+    """None when the current user holds one of the roles; else the response to send
+    (sign in first for the anonymous, 403 for the signed-in)."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.role not in roles:
+        abort(403)
+    return None
 
 
 def roles_required(*roles: Role):
@@ -26,20 +36,34 @@ def roles_required(*roles: Role):
 
     def decorator(view):
         @wraps(view)
-        @login_required
         def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
+            return refuse_unless(*roles) or view(*args, **kwargs)
 
         return wrapped
 
     return decorator
 
 
+def requires(*roles: Role):
+    """Declare the roles a view of a gated blueprint needs (its before_request checks
+    them, before anything else is loaded); the default is the blueprint's own."""
+
+    def decorator(view):
+        view.required_roles = roles
+        return view
+
+    return decorator
+
+
+def refuse_unless_view_allows(view, default: tuple[Role, ...]):
+    """A blueprint's gate: refuse_unless() with the roles the view declared, or default."""
+    return refuse_unless(*getattr(view, "required_roles", default))
+
+
 leader_required = roles_required(Role.LEADER)
-facilitator_required = roles_required(Role.FACILITATOR, Role.ADMIN)
-admin_required = roles_required(Role.ADMIN)
+# Facilitators and admins may read the course too (to know what leaders see).
+any_signed_in = roles_required(Role.LEADER, Role.FACILITATOR, Role.ADMIN)
+FACILITATING = (Role.FACILITATOR, Role.ADMIN)
 
 
 def mine(model: type[Owned], user_id: int | BindParameter) -> Select:

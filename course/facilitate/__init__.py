@@ -1,7 +1,7 @@
 """The facilitator's side: cohorts, invitations and progress.
 
 URL surface (all under /facilitate, facilitators and admins only; a cohort outside the
-viewer's scope answers 404 on every URL that names it):
+viewer's scope answers 404 on every URL that names it; both are decided once, below):
 
     GET       /                                          cohorts         routes
     POST      /cohorts                                   create_cohort   routes
@@ -24,9 +24,33 @@ viewer's scope answers 404 on every URL that names it):
     GET POST  /cohorts/<id>/nudge[?select=]              nudge           shared_views
 """
 
-from flask import Blueprint
+from flask import Blueprint, current_app, g, request
+from flask_login import current_user
+
+from course.access import FACILITATING, refuse_unless_view_allows
+from course.cohorts.scoping import get_cohort_or_404
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
+
+
+@bp.url_value_preprocessor
+def _take_cohort_id(endpoint, values):
+    """Views never see a raw cohort id: `before_request` turns it into `g.cohort`."""
+    g.cohort_id = values.pop("cohort_id", None) if values else None
+
+
+@bp.before_request
+def _permission_point():
+    """The blueprint's one permission point: facilitators and admins only (admins alone
+    where a view says `@requires(Role.ADMIN)`), then a cohort named in the URL is loaded
+    through the viewer's scope (404 outside it) into g.cohort."""
+    view = current_app.view_functions.get(request.endpoint)
+    refused = refuse_unless_view_allows(view, FACILITATING)
+    if refused is not None:
+        return refused
+    g.cohort = get_cohort_or_404(current_user, g.cohort_id) if g.cohort_id is not None else None
+    return None
+
 
 from course.facilitate import (  # noqa: E402,F401
     invitation_routes,

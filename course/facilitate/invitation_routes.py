@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
-from course.access import facilitator_required
 from course.accounts import AccountError
 from course.cohorts.cohorts import invitation_url, revoke_invitation
 from course.cohorts.inviting import invite_by_email
 from course.cohorts.management import create_invitation_link
-from course.cohorts.scoping import get_cohort_or_404, get_invitation_or_404
+from course.cohorts.scoping import get_invitation_or_404
 from course.extensions import db
 from course.facilitate import bp
 from course.facilitate.cohort_pages import count_of, put_error, refuse_archived, render_cohort
@@ -18,10 +17,9 @@ from course.facilitate.forms import EmailInviteForm, InvitationLinkForm
 
 
 @bp.post("/cohorts/<int:cohort_id>/invitations")
-@facilitator_required
-def create_link(cohort_id: int):
+def create_link():
     """Create a shareable link and show its address, this once (only its hash is kept)."""
-    cohort = get_cohort_or_404(current_user, cohort_id)
+    cohort = g.cohort
     if cohort.archived_at is not None:
         return refuse_archived(cohort)
     form = InvitationLinkForm()
@@ -42,10 +40,9 @@ def create_link(cohort_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/invitations/<int:invitation_id>/revoke")
-@facilitator_required
-def revoke_link(cohort_id: int, invitation_id: int):
+def revoke_link(invitation_id: int):
     """Withdraw an invitation; it stops working at once."""
-    cohort = get_cohort_or_404(current_user, cohort_id)
+    cohort = g.cohort
     invitation = get_invitation_or_404(current_user, cohort, invitation_id)
     revoke_invitation(invitation)  # CSRF was checked globally; revoking twice is harmless
     db.session.commit()
@@ -54,10 +51,9 @@ def revoke_link(cohort_id: int, invitation_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/invitations/email")
-@facilitator_required
-def invite_emails(cohort_id: int):
+def invite_emails():
     """Email each pasted address its own link; keep what could not be used in the box."""
-    cohort = get_cohort_or_404(current_user, cohort_id)
+    cohort = g.cohort
     if cohort.archived_at is not None:
         return refuse_archived(cohort)
     form = EmailInviteForm()

@@ -2,41 +2,39 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
-from course.access import admin_required, facilitator_required
+from course.access import requires
 from course.accounts import AccountError, set_active
 from course.cohorts.management import assign_facilitator, unassign_facilitator
 from course.cohorts.scoping import (
     get_cohort_facilitator_or_404,
     get_cohort_leader_or_404,
-    get_cohort_or_404,
 )
 from course.extensions import db
 from course.facilitate import bp
 from course.facilitate.cohort_pages import assign_form, put_error, render_cohort
 from course.facilitate.forms import ConfirmForm
+from course.models import Role
 
 
 @bp.route("/cohorts/<int:cohort_id>/leaders/<int:leader_id>/deactivate",
           methods=["GET", "POST"])
-@facilitator_required
-def deactivate_leader(cohort_id: int, leader_id: int):
+def deactivate_leader(leader_id: int):
     """Deactivate a leader's account, after a confirm step; their sessions end at once."""
-    return _confirm_active(cohort_id, leader_id, active=False)
+    return _confirm_active(leader_id, active=False)
 
 
 @bp.route("/cohorts/<int:cohort_id>/leaders/<int:leader_id>/reactivate",
           methods=["GET", "POST"])
-@facilitator_required
-def reactivate_leader(cohort_id: int, leader_id: int):
+def reactivate_leader(leader_id: int):
     """Let a deactivated leader sign in again, after a confirm step."""
-    return _confirm_active(cohort_id, leader_id, active=True)
+    return _confirm_active(leader_id, active=True)
 
 
-def _confirm_active(cohort_id: int, leader_id: int, *, active: bool):
-    cohort = get_cohort_or_404(current_user, cohort_id)
+def _confirm_active(leader_id: int, *, active: bool):
+    cohort = g.cohort
     leader = get_cohort_leader_or_404(current_user, cohort, leader_id)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -51,10 +49,10 @@ def _confirm_active(cohort_id: int, leader_id: int, *, active: bool):
 
 
 @bp.post("/cohorts/<int:cohort_id>/facilitators")
-@admin_required
-def add_facilitator(cohort_id: int):
+@requires(Role.ADMIN)
+def add_facilitator():
     """Let another facilitator or admin run this cohort."""
-    cohort = get_cohort_or_404(current_user, cohort_id)
+    cohort = g.cohort
     form = assign_form(cohort)
     if form.validate_on_submit():
         try:
@@ -71,10 +69,10 @@ def add_facilitator(cohort_id: int):
 
 
 @bp.post("/cohorts/<int:cohort_id>/facilitators/<int:facilitator_id>/remove")
-@admin_required
-def remove_facilitator(cohort_id: int, facilitator_id: int):
+@requires(Role.ADMIN)
+def remove_facilitator(facilitator_id: int):
     """Take a facilitator off this cohort (never the last one)."""
-    cohort = get_cohort_or_404(current_user, cohort_id)
+    cohort = g.cohort
     membership = get_cohort_facilitator_or_404(current_user, cohort, facilitator_id)
     name = membership.user.name
     try:

@@ -8,13 +8,11 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, render_template, request, stream_with_context
+from flask import Response, current_app, g, render_template, request, stream_with_context
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from course.access import facilitator_required
-from course.cohorts.scoping import get_cohort_or_404
 from course.facilitate import bp
 from course.facilitate.csv_export import (
     QUESTION_HEADER,
@@ -72,18 +70,17 @@ def stream_page(template: str, **context) -> Response:
     return Response(stream_with_context(stream), mimetype="text/html")
 
 
-def _matrix(cohort_id: int):
-    cohort = get_cohort_or_404(current_user, cohort_id)
+def _matrix():
+    cohort = g.cohort
     matrix = build_matrix(current_user, cohort, current_app.extensions["catalog"], utcnow())
     query = MatrixQuery.from_args(request.args, len(matrix.lessons))
     return cohort, matrix, query, select_rows(matrix, query)
 
 
 @bp.get("/cohorts/<int:cohort_id>/progress")
-@facilitator_required
-def progress(cohort_id: int):
+def progress():
     """Leaders by lessons, with each leader's figures; filtered, sorted and paged by the URL."""
-    cohort, matrix, query, rows = _matrix(cohort_id)
+    cohort, matrix, query, rows = _matrix()
     page = RowPage.of(rows, query.page)
     return stream_page(
         "facilitate/progress.html", cohort=cohort, matrix=matrix, query=query, rows=rows,
@@ -95,10 +92,9 @@ def progress(cohort_id: int):
 
 
 @bp.get("/cohorts/<int:cohort_id>/progress.csv")
-@facilitator_required
-def progress_csv(cohort_id: int):
+def progress_csv():
     """The matrix as a spreadsheet: the rows, columns and order the screen shows."""
-    cohort, matrix, _, rows = _matrix(cohort_id)
+    cohort, matrix, _, rows = _matrix()
     return csv_response(
         file_name(cohort.name, "progress", matrix.now), matrix_header(matrix),
         (matrix_row(row) for row in rows),
@@ -106,10 +102,9 @@ def progress_csv(cohort_id: int):
 
 
 @bp.get("/cohorts/<int:cohort_id>/insight")
-@facilitator_required
-def insight(cohort_id: int):
+def insight():
     """Completion per lesson, each quiz question, and the cohort's self-assessment."""
-    cohort = get_cohort_or_404(current_user, cohort_id)
+    cohort = g.cohort
     figures = build_insight(current_user, cohort, current_app.extensions["catalog"])
     return render_template(
         "facilitate/insight.html", cohort=cohort, insight=figures, min_group=MIN_GROUP
@@ -117,10 +112,9 @@ def insight(cohort_id: int):
 
 
 @bp.get("/cohorts/<int:cohort_id>/questions.csv")
-@facilitator_required
-def questions_csv(cohort_id: int):
+def questions_csv():
     """One row per quiz question: answered, % right, the most chosen wrong option."""
-    cohort = get_cohort_or_404(current_user, cohort_id)
+    cohort = g.cohort
     figures = build_insight(current_user, cohort, current_app.extensions["catalog"])
     return csv_response(
         file_name(cohort.name, "questions", utcnow()), QUESTION_HEADER, question_rows(figures)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
-from course.access import facilitator_required
 from course.accounts import AccountError
 from course.cohorts.management import rename_cohort, set_archived, start_cohort
-from course.cohorts.scoping import get_cohort_or_404
 from course.extensions import db
 from course.facilitate import bp
 from course.facilitate.cohort_pages import count_of, put_error, render_cohort, render_home
@@ -16,14 +14,12 @@ from course.facilitate.forms import CohortNameForm, ConfirmForm
 
 
 @bp.get("/")
-@facilitator_required
 def cohorts():
     """The cohorts this facilitator runs (every cohort for an admin)."""
     return render_home()
 
 
 @bp.post("/cohorts")
-@facilitator_required
 def create_cohort():
     """Create a cohort run by the person creating it."""
     form = CohortNameForm()
@@ -41,17 +37,15 @@ def create_cohort():
 
 
 @bp.get("/cohorts/<int:cohort_id>")
-@facilitator_required
-def cohort(cohort_id: int):
+def cohort():
     """One cohort: its numbers, invitations, leaders and settings."""
-    return render_cohort(get_cohort_or_404(current_user, cohort_id))
+    return render_cohort(g.cohort)
 
 
 @bp.post("/cohorts/<int:cohort_id>/name")
-@facilitator_required
-def rename(cohort_id: int):
+def rename():
     """Give the cohort a new name."""
-    found = get_cohort_or_404(current_user, cohort_id)
+    found = g.cohort
     form = CohortNameForm()
     if form.validate_on_submit():
         try:
@@ -67,21 +61,19 @@ def rename(cohort_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>/archive", methods=["GET", "POST"])
-@facilitator_required
-def archive(cohort_id: int):
+def archive():
     """Archive a cohort, after a confirm step."""
-    return _confirm_archive(cohort_id, archived=True)
+    return _confirm_archive(archived=True)
 
 
 @bp.route("/cohorts/<int:cohort_id>/restore", methods=["GET", "POST"])
-@facilitator_required
-def restore(cohort_id: int):
+def restore():
     """Bring an archived cohort back, after a confirm step."""
-    return _confirm_archive(cohort_id, archived=False)
+    return _confirm_archive(archived=False)
 
 
-def _confirm_archive(cohort_id: int, *, archived: bool):
-    found = get_cohort_or_404(current_user, cohort_id)
+def _confirm_archive(*, archived: bool):
+    found = g.cohort
     form = ConfirmForm()
     if form.validate_on_submit():
         revoked = set_archived(found, archived)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from course.access import facilitator_required
 from course.cohorts.models import Cohort
 from course.cohorts.nudges import (
     DEFAULT_MESSAGE,
@@ -27,7 +26,6 @@ from course.cohorts.nudges import (
     nudge_candidates,
     send_nudges,
 )
-from course.cohorts.scoping import get_cohort_or_404
 from course.extensions import db
 from course.facilitate import bp
 from course.models import utcnow
@@ -83,17 +81,15 @@ def catalog():
 
 
 @bp.get("/cohorts/<int:cohort_id>/shared")
-@facilitator_required
-def shared(cohort_id: int):
+def shared():
     """What the cohort's leaders shared, by lesson; unshared reflections are never here."""
-    return render_shared(get_cohort_or_404(current_user, cohort_id))
+    return render_shared(g.cohort)
 
 
 @bp.post("/cohorts/<int:cohort_id>/shared/<int:reflection_id>/replies")
-@facilitator_required
-def reply(cohort_id: int, reflection_id: int):
+def reply(reflection_id: int):
     """Reply to a shared reflection; the leader sees it beside their words."""
-    cohort = get_cohort_or_404(current_user, cohort_id)
+    cohort = g.cohort
     reflection_id = get_shared_reflection_or_404(current_user, cohort, reflection_id)
     form = ReplyForm()
     if form.validate_on_submit():
@@ -131,10 +127,9 @@ def render_shared(cohort: Cohort, *, failed=None, status: int = 200):
 
 
 @bp.route("/cohorts/<int:cohort_id>/nudge", methods=["GET", "POST"])
-@facilitator_required
-def nudge(cohort_id: int):
+def nudge():
     """Choose leaders and send each a reminder in the facilitator's own words."""
-    cohort = get_cohort_or_404(current_user, cohort_id)
+    cohort = g.cohort
     now = utcnow()
     candidates = nudge_candidates(current_user, cohort, catalog().lessons)
     form = NudgeForm()

@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError
 
-from course.access import get_mine_or_404, leader_required
+from course.access import get_mine_or_404, leader_required, refuse_unless
 from course.accounts import authenticate
 from course.auth.throttle import password_attempts, remember_device
 from course.experiments.experiments import ExperimentError, add_entry, parse_measures
@@ -17,6 +17,7 @@ from course.experiments.models import ExperimentEntry
 from course.extensions import csrf, db
 from course.learn import bp
 from course.learn.routes import catalog, lesson_or_404, render_lesson
+from course.models import Role
 from course.progress.progress import CompletionError, complete_lesson, reopen_lesson
 from course.quizzes.attempts import QuizIncomplete, QuizRefused, field_name, submit_quiz
 from course.reflections.models import Reflection
@@ -60,8 +61,7 @@ def save_reflection_view(lesson_id: str, prompt_id: str):
             "learn/reflection_rescue.html", lesson=lesson, prompt_id=prompt_id, text=text,
             signed_in=signed_in, prompt=_prompt(lesson, prompt_id),
         ), (400 if signed_in else 401)
-    if not current_user.is_leader:
-        abort(403)
+    refuse_unless(Role.LEADER)  # signed in by now: a facilitator gets 403
     try:
         save_reflection(current_user.id, lesson, prompt_id, text, request.form.get("form_key"))
         db.session.commit()
@@ -98,8 +98,7 @@ def rescue_reflection():
                 login_error="That email and password do not match an active account.",
             ), 401
         start_session(user)
-    if not current_user.is_leader:
-        abort(403)
+    refuse_unless(Role.LEADER)  # signed in by now: a facilitator gets 403
     try:
         save_draft(current_user.id, lesson, prompt_id, text)
     except ReflectionError as error:

@@ -9,21 +9,17 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user
 from sqlalchemy import bindparam, func, select
 
-from course.access import get_mine_or_404, roles_required
+from course.access import any_signed_in, get_mine_or_404
 from course.experiments.experiments import entries_for_lesson, has_entries_column
 from course.extensions import db
 from course.learn import bp
 from course.learn.assessment import assessment_status, needs_before_assessment
-from course.models import Role
 from course.numbers import parse_int
 from course.progress.models import LessonProgress
 from course.progress.progress import NOT_STARTED, course_progress, lesson_state_column
 from course.quizzes.attempts import QuizSummary, attempt_feedback, quiz_summary_columns
 from course.quizzes.models import QuizAttempt
 from course.reflections.reflections import reflections_for_lesson
-
-# Facilitators and admins may read the course too (to know what leaders see).
-any_signed_in = roles_required(Role.LEADER, Role.FACILITATOR, Role.ADMIN)
 
 
 def catalog():
