@@ -41,6 +41,18 @@ def _wants_immediate(conn) -> bool:
     return True  # CLI commands and background work write
 
 
+def write_apart(work) -> None:
+    """Run `work(connection)` as a short write transaction of its own, so a page view
+    (whose own transaction only reads) can record something without taking the write lock
+    for the rest of the request. On SQLite it begins IMMEDIATE, like any write."""
+    from course.extensions import db
+
+    with db.engine.connect() as conn:
+        conn = conn.execution_options(sqlite_immediate=True)
+        with conn.begin():
+            work(conn)
+
+
 def checkpoint_truncate(engine: Engine) -> None:
     """SQLite: copy the write-ahead log into the database and empty it, so words just
     deleted (zeroed by secure_delete) no longer sit in the -wal file. No-op elsewhere."""

@@ -65,13 +65,14 @@ def add_once(row: object, find: Callable[[str], Kept | None]) -> Kept | None:
     return None
 
 
-def insert_if_missing(model, conflict_columns: list[str], **values) -> None:
+def insert_if_missing(model, conflict_columns: list[str], *, connection=None, **values) -> None:
     """INSERT a row unless one with the same unique key exists (safe when two requests race).
 
     A SELECT-then-INSERT lets two simultaneous requests both insert on PostgreSQL; this lets
     the database decide, and the caller selects the row afterwards.
     """
-    dialect = db.session.get_bind().dialect.name
+    target = connection if connection is not None else db.session
+    dialect = target.dialect.name if connection is not None else db.session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
@@ -79,4 +80,4 @@ def insert_if_missing(model, conflict_columns: list[str], **values) -> None:
     statement = insert(model).values(**values).on_conflict_do_nothing(
         index_elements=conflict_columns
     )
-    db.session.execute(statement)
+    target.execute(statement)

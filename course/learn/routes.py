@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import secrets
-from functools import cache
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import bindparam, func, select
 
 from course.access import any_signed_in, get_mine_or_404
-from course.experiments.experiments import entries_for_lesson, has_entries_column
-from course.extensions import db
+from course.experiments.experiments import entries_for_lesson
 from course.learn import bp
 from course.learn.assessment import assessment_status, needs_before_assessment
+from course.models import utcnow
 from course.numbers import parse_int
-from course.progress.models import LessonProgress
-from course.progress.progress import NOT_STARTED, course_progress, lesson_state_column
-from course.quizzes.attempts import QuizSummary, attempt_feedback, quiz_summary_columns
+from course.progress.progress import IN_PROGRESS, NOT_STARTED, course_finished_at, course_progress
+from course.progress.standing import lesson_standing, record_open
+from course.quizzes.attempts import attempt_feedback
 from course.quizzes.models import QuizAttempt
 from course.reflections.reflections import reflections_for_lesson
 
@@ -50,41 +48,23 @@ def home():
     )
 
 
-@cache
-def _standing_statement(with_quiz: bool):
-    """Built once: the lesson's state, whether the leader logged anything for it and, with
-    a quiz, its summary, in one statement."""
-    user_id, lesson_id = bindparam("user_id"), bindparam("lesson_id")
-    columns = [lesson_state_column(user_id, lesson_id), has_entries_column(user_id, lesson_id)]
-    if with_quiz:
-        columns += quiz_summary_columns(user_id, bindparam("quiz_id"))
-    return select(*columns)
-
-
-def lesson_standing(user_id: int, lesson, quiz) -> tuple[str, bool, QuizSummary | None]:
-    """The leader's state on the lesson, whether they logged entries for it, and their
-    quiz summary: one round trip."""
-    state, has_entries, *summary = db.session.execute(
-        _standing_statement(quiz is not None),
-        {"user_id": user_id, "lesson_id": lesson.id, "quiz_id": quiz.id if quiz else None},
-    ).one()
-    return state or NOT_STARTED, bool(has_entries), QuizSummary(*summary) if quiz else None
-
-
 def render_lesson(lesson, *, status=200, quiz_errors=None, quiz_values=None, attempt=None,
                   quiz_message=None, reflection_errors=None, reflection_texts=None,
-                  entry_error=None, entry_values=None):
+                  entry_error=None, entry_values=None, touch=False):
     """Render a lesson page with the leader's own work on it (and any form being corrected)."""
     quiz = catalog().quizzes.get(lesson.quiz_id) if lesson.quiz_id else None
     user_id = current_user.id
     reflections, replies = reflections_for_lesson(user_id, lesson.id)
-    state, has_entries, summary = lesson_standing(user_id, lesson, quiz)
+    standing = lesson_standing(user_id, lesson, quiz)
+    if touch and current_user.is_leader:
+        record_open(user_id, lesson.id, standing.touched_at, utcnow())
     context = dict(
         lesson=lesson, quiz=quiz, catalog=catalog(),
         module=catalog().module(lesson.module_id),
         reflections=reflections, replies=replies,
-        entries=entries_for_lesson(user_id, lesson.id) if has_entries else [],
-        summary=summary, state=state,
+        entries=entries_for_lesson(user_id, lesson.id) if standing.has_entries else [],
+        summary=standing.summary,
+        state=IN_PROGRESS if touch and standing.state == NOT_STARTED else standing.state,
         attempt=attempt,
         attempt_feedback=attempt_feedback(quiz, attempt) if attempt and quiz else [],
         quiz_errors=quiz_errors or {}, quiz_values=quiz_values or {}, quiz_message=quiz_message,
@@ -109,7 +89,7 @@ def lesson(lesson_id: str):
         attempt = get_mine_or_404(QuizAttempt, current_user.id, attempt_id)
         if attempt.lesson_id != found.id:
             abort(404)
-    return render_lesson(found, attempt=attempt)
+    return render_lesson(found, attempt=attempt, touch=True)
 
 
 @bp.get("/certificate")
@@ -119,10 +99,6 @@ def certificate():
     progress = course_progress(current_user.id, catalog())
     if not progress.complete:
         return render_template("learn/certificate_pending.html", progress=progress), 403
-    finished = db.session.scalar(
-        select(func.max(LessonProgress.completed_at)).where(
-            LessonProgress.user_id == current_user.id
-        )
-    )
+    finished = course_finished_at(current_user.id)
     return render_template("learn/certificate.html", progress=progress, finished=finished,
                            catalog=catalog())

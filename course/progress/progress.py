@@ -63,6 +63,13 @@ def reopen_lesson(user_id: int, lesson_id: str) -> None:
     row.completed_at = None
 
 
+def course_finished_at(user_id: int):
+    """When the leader marked their last lesson done (the certificate's date)."""
+    return db.session.scalar(
+        select(func.max(LessonProgress.completed_at)).where(LessonProgress.user_id == user_id)
+    )
+
+
 def lesson_state_column(user_id: int, lesson_id: str):
     """One lesson's state for one leader as a scalar subquery (NULL: not started)."""
     return (

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from course.experiments.models import ExperimentEntry
 from course.extensions import db
@@ -246,6 +246,7 @@ def leader_factory(make_leader):
 def test_lesson_page_statements_do_not_grow_with_the_leaders_work(
     client, signed_in, first_lesson, catalog, count_queries, make_facilitator
 ):
+    client.get(url(first_lesson))  # the first visit records the open (tested below)
     with count_queries() as empty:
         assert client.get(url(first_lesson)).status_code == 200
     for number, prompt in enumerate(first_lesson.reflections):
@@ -307,7 +308,7 @@ def test_lesson_state_is_live_although_the_reading_is_kept(client, signed_in, fi
         html = client.get(url(first_lesson)).get_data(as_text=True)
         return html.split('<span class="state">', 1)[1].split("<", 1)[0]
 
-    assert state() == "Not started"
+    assert state() == "In progress"  # opening a lesson starts it
     save(client, first_lesson, "Started")
     assert state() == "In progress"
     client.post(url(first_lesson, "/complete"), data={"done": "1"})
@@ -544,3 +545,53 @@ def test_a_key_from_another_lessons_form_is_refused(client, signed_in, catalog, 
     assert choices_shown(refused["quiz"].get_data(as_text=True), second_quiz, answers)
     assert count(ExperimentEntry) == 1 and count(QuizAttempt) == 1
     assert count(ReflectionVersion) == 1
+
+
+# --- opening a lesson is activity (recorded through the page, throttled) ---------------
+
+
+def test_opening_a_lesson_starts_it_and_counts_as_activity(
+    client, signed_in, first_lesson, count_queries
+):
+    from course.progress.models import LessonProgress
+
+    assert db.session.scalar(select(LessonProgress)) is None
+    with count_queries() as first:
+        html = client.get(url(first_lesson)).get_data(as_text=True)
+    row = db.session.scalar(select(LessonProgress))
+    assert row is not None and row.user_id == signed_in.id and row.lesson_id == first_lesson.id
+    assert row.completed_at is None and row.started_at == row.updated_at
+    assert "In progress" in html or "in progress" in html
+    assert any(s.startswith("INSERT INTO lesson_progress") for s in first)
+    home = client.get("/course").get_data(as_text=True)
+    assert "Continue" in home and first_lesson.title in home
+    # A second visit moments later reads only: the open was recorded a moment ago.
+    with count_queries() as second:
+        client.get(url(first_lesson))
+    assert not any(s.startswith(("INSERT", "UPDATE lesson_progress")) for s in second)
+
+
+def test_a_later_visit_moves_last_active_on(client, signed_in, first_lesson):
+    from datetime import timedelta
+
+    from course.models import utcnow
+    from course.progress.models import LessonProgress
+    from course.progress.standing import OPEN_TOUCH_INTERVAL
+
+    client.get(url(first_lesson))
+    earlier = utcnow() - OPEN_TOUCH_INTERVAL - timedelta(minutes=1)
+    db.session.execute(update(LessonProgress).values(updated_at=earlier, started_at=earlier))
+    db.session.commit()
+    client.get(url(first_lesson))
+    db.session.expire_all()
+    row = db.session.scalar(select(LessonProgress))
+    assert row.updated_at > earlier and row.started_at == earlier
+
+
+def test_a_facilitator_reading_a_lesson_records_nothing(client, auth, make_facilitator,
+                                                        first_lesson):
+    from course.progress.models import LessonProgress
+
+    auth.login(make_facilitator())
+    assert client.get(url(first_lesson)).status_code == 200
+    assert db.session.scalar(select(LessonProgress)) is None
