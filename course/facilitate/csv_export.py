@@ -15,8 +15,8 @@ from datetime import datetime
 
 from flask import Response
 
-from course.facilitate.insight import Insight
 from course.facilitate.matrix_view import HEADINGS
+from course.progress.insight import Insight
 from course.progress.matrix import STUCK, LeaderRow, Matrix
 from course.progress.progress import IN_PROGRESS
 

@@ -22,7 +22,6 @@ from course.facilitate.csv_export import (
     matrix_row,
     question_rows,
 )
-from course.facilitate.insight import build_insight
 from course.facilitate.matrix_view import (
     CELLS,
     COLUMNS,
@@ -35,6 +34,7 @@ from course.facilitate.matrix_view import (
 )
 from course.models import utcnow
 from course.progress.activity import INACTIVE_AFTER, STUCK_AFTER
+from course.progress.insight import build_insight
 from course.progress.matrix import LeaderRow, build_matrix
 from course.self_assessment.cohort import MIN_GROUP
 

@@ -8,7 +8,7 @@ import re
 from flask import current_app
 
 from course.extensions import db
-from course.facilitate.insight import build_insight
+from course.progress.insight import build_insight
 from course.self_assessment.assessment import save_assessment
 from course.self_assessment.cohort import MIN_GROUP
 from course.self_assessment.models import SelfAssessment

@@ -1,8 +1,6 @@
-"""Where a cohort finds the course hard: completion per lesson, each quiz question, and growth.
-
-Counts and averages only. Quiz figures use each leader's latest attempt at each quiz; a
-typed (short) answer is never shown, and no reflection is read at all.
-"""
+"""Per-question statistics for a cohort: how many answered, the share right, the wrong
+option chosen most often. Counts only; each question's type judges an answer
+(course.content question types), and what a leader typed is never shown."""
 
 from __future__ import annotations
 
@@ -10,35 +8,17 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, case, func, select, true, type_coerce
+from sqlalchemy import JSON, func, select, true, type_coerce
 
-from course.cohorts.models import Cohort, Membership
-from course.cohorts.scoping import visible_leaders
 from course.content import Catalog, Lesson, Question, Quiz
 from course.content.render import plain_text
 from course.extensions import db
-from course.models import User
-from course.progress.models import LessonProgress
 from course.quizzes.models import QuizAttempt
-from course.self_assessment.assessment import Chart
-from course.self_assessment.cohort import DimensionFigures, cohort_growth
 
 
 def percent(part: int, whole: int) -> int | None:
     """A rounded percentage, or None when there is nothing to divide by."""
     return round(100 * part / whole) if whole else None
-
-
-@dataclass(frozen=True)
-class LessonCompletion:
-    lesson: Lesson
-    done: int
-    in_progress: int
-    leaders: int
-
-    @property
-    def percent(self) -> int | None:
-        return percent(self.done, self.leaders)
 
 
 @dataclass(frozen=True)
@@ -72,60 +52,7 @@ class QuizFigures:
                        sum(q.answered for q in self.questions))
 
 
-@dataclass(frozen=True)
-class Insight:
-    leaders: int
-    lessons: tuple[LessonCompletion, ...]
-    quizzes: tuple[QuizFigures, ...]
-    dimensions: tuple[DimensionFigures, ...]
-    answered: dict[str, int]  # leaders who answered each stage of the self-assessment
-    chart: Chart | None
-    maximum: int
-
-    def hardest(self, count: int = 5) -> list[tuple[QuizFigures, QuestionFigures]]:
-        """The questions answered right least often (some answered, not all right)."""
-        found = [(quiz, question) for quiz in self.quizzes for question in quiz.questions
-                 if question.answered and question.right < question.answered]
-        found.sort(key=lambda item: (item[1].percent_right, -item[1].answered))
-        return found[:count]
-
-
-def build_insight(viewer: User, cohort: Cohort, catalog: Catalog) -> Insight:
-    """A cohort's figures, in five queries whatever its size."""
-
-    def leader_ids():
-        # A new subquery per statement keeps each in SQLAlchemy's compiled-statement cache.
-        return visible_leaders(viewer, [cohort.id]).with_only_columns(
-            Membership.user_id
-        )
-
-    leaders = db.session.scalar(
-        visible_leaders(viewer, [cohort.id]).with_only_columns(
-            func.count(Membership.user_id)
-        )
-    )
-    rows = db.session.execute(
-        select(
-            LessonProgress.lesson_id,
-            func.count(case((LessonProgress.completed_at.is_not(None), 1))),
-            func.count(case((LessonProgress.completed_at.is_(None), 1))),
-        )
-        .where(LessonProgress.user_id.in_(leader_ids()))
-        .group_by(LessonProgress.lesson_id)
-    )
-    counts = {lesson_id: (done, open_) for lesson_id, done, open_ in rows}
-    lessons = tuple(
-        LessonCompletion(lesson, *counts.get(lesson.id, (0, 0)), leaders)
-        for lesson in catalog.ordered_lessons
-    )
-    dimensions, answered, chart, maximum = cohort_growth(leader_ids(), catalog)
-    return Insight(
-        leaders, lessons, _quiz_figures(leader_ids, catalog), dimensions, answered, chart,
-        maximum,
-    )
-
-
-def _quiz_figures(leader_ids, catalog: Catalog) -> tuple[QuizFigures, ...]:
+def quiz_figures(leader_ids, catalog: Catalog) -> tuple[QuizFigures, ...]:
     def latest():
         return (
             select(func.max(QuizAttempt.id))
