@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from course.content.grading import Grade, InvalidAnswer, OptionFeedback, Question, single_value
 from course.content.render import plain_text
+from course.numbers import parse_int
 
 if TYPE_CHECKING:
     from course.content.fields import Fields
@@ -34,11 +35,8 @@ def _clamp(score: float) -> float:
 
 
 def _index(value: str, count: int) -> int:
-    try:
-        index = int(value)
-    except ValueError:
-        raise InvalidAnswer(NOT_AN_OPTION) from None
-    if not 0 <= index < count:
+    index = parse_int(value, maximum=count - 1) if count else None
+    if index is None:  # not ASCII digits ("١", "1e3"), or past the last option
         raise InvalidAnswer(NOT_AN_OPTION)
     return index
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from course.content.render import Renderer
 
 # A submitted pick is "<pair index>:<answer index>", so picks need not arrive in order.
-_PICK = re.compile(r"(\d+):(\d+)", re.ASCII)
+_PICK = re.compile(r"(\d{1,4}):(\d{1,4})", re.ASCII)
 NOT_AN_ANSWER = "That answer is not one of the choices."
 EVERY_PAIR = "Choose an answer for every item."
 

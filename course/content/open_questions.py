@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from course.content.fields import Fields, describe
 from course.content.grading import Grade, InvalidAnswer, OptionFeedback, Question, single_value
+from course.numbers import parse_int
 
 if TYPE_CHECKING:
-    from course.content.render import Renderer
+    from course.numbers import parse_int
+from course.content.render import Renderer
 
 MAX_SHORT_ANSWER = 500
 SCALE_LIMIT = 100
@@ -138,15 +140,22 @@ class Scale(Question):
     minimum: int = 1
     maximum: int = 5
     labels: tuple[tuple[int, str], ...] = ()
+    name: str = ""  # a short name for charts and tables ("Listening"); optional
 
     type_name = "scale"
-    fields = ("min", "max", "labels")
+    fields = ("min", "max", "labels", "name")
     input_template = "questions/scale.html"
 
     @property
     def scored(self) -> bool:
         """Return False: a self-rating has no right answer."""
         return False
+
+    @property
+    def short_name(self) -> str:
+        """The author's short name, else one made from the id ("sharing-curating" ->
+        "Sharing curating")."""
+        return self.name or self.id.replace("-", " ").capitalize()
 
     @property
     def values(self) -> range:
@@ -165,6 +174,7 @@ class Scale(Question):
         high = fields.integer("max", -SCALE_LIMIT, SCALE_LIMIT)
         if low is not None and high is not None and low >= high:
             fields.problem("max", f"'min' ({low}) must be less than 'max' ({high})")
+        name = fields.text("name", required=False) or ""
         labels = fields.mapping("labels", where=fields.where)
         if labels is None or fields.report.count > before:
             return None
@@ -179,15 +189,18 @@ class Scale(Question):
                 fields.problem("labels", f"labels need at least both ends: add one for {end}")
         if fields.report.count > before:
             return None
-        return cls(id, prompt_html, explanation_html, low, high, tuple(sorted(found.items())))
+        return cls(id, prompt_html, explanation_html, low, high, tuple(sorted(found.items())),
+                   name)
 
     def grade(self, response: list[str]) -> Grade:
         """Record the chosen level; there is no score."""
         message = f"Choose a number from {self.minimum} to {self.maximum}."
-        try:
-            value = int(single_value(response, message))
-        except ValueError:
-            raise InvalidAnswer(message) from None
+        raw = single_value(response, message).strip()
+        negative = raw.startswith("-")
+        value = parse_int(raw.removeprefix("-"), maximum=SCALE_LIMIT)
+        if value is None:
+            raise InvalidAnswer(message)
+        value = -value if negative else value
         if value not in self.values:
             raise InvalidAnswer(message)
         label = self.label(value)

@@ -17,7 +17,7 @@ from course.extensions import db
 from course.models import User
 from course.progress.models import LessonProgress
 from course.quizzes.statistics import QuestionFigures, QuizFigures, percent, quiz_figures
-from course.self_assessment.assessment import Chart
+from course.self_assessment.chart import Chart
 from course.self_assessment.cohort import DimensionFigures, cohort_growth
 
 

@@ -15,12 +15,10 @@ from course.self_assessment.assessment import (
     AFTER,
     BEFORE,
     STAGES,
-    Chart,
-    GrowthRow,
     dimension_name,
-    growth_chart,
     scale_questions,
 )
+from course.self_assessment.chart import Chart, GrowthRow, growth_chart
 from course.self_assessment.models import SelfAssessment
 
 # A stage's average per dimension is shown once this many leaders have answered it, so no
@@ -80,7 +78,7 @@ def _self_assessment(leader_ids, catalog: Catalog) -> tuple[tuple[DimensionFigur
         return round(sum(values) / len(values), 1), len(values)
 
     dimensions = tuple(
-        DimensionFigures(q.id, dimension_name(q.id), *average(BEFORE, q.id), *average(AFTER, q.id))
+        DimensionFigures(q.id, dimension_name(q), *average(BEFORE, q.id), *average(AFTER, q.id))
         for q in questions if isinstance(q, Scale)
     )
     return dimensions, answered
