@@ -3,22 +3,22 @@
 URL surface (all under /facilitate, facilitators and admins only; a cohort outside the
 viewer's scope answers 404 on every URL that names it; both are decided once, below):
 
-    GET       /                                          cohorts         routes
-    POST      /cohorts                                   create_cohort   routes
-    GET       /cohorts/<id>                              cohort          routes
-    POST      /cohorts/<id>/name                         rename          routes
-    GET POST  /cohorts/<id>/archive | /restore           archive|restore routes
-    POST      /cohorts/<id>/invitations                  create_link     invitation_routes
-    POST      /cohorts/<id>/invitations/<id>/revoke      revoke_link     invitation_routes
-    POST      /cohorts/<id>/invitations/email            invite_emails   invitation_routes
-    GET POST  /cohorts/<id>/leaders/<id>/deactivate      deactivate_leader   people_routes
-    GET POST  /cohorts/<id>/leaders/<id>/reactivate      reactivate_leader   people_routes
-    POST      /cohorts/<id>/facilitators                 add_facilitator     people_routes (admin)
-    POST      /cohorts/<id>/facilitators/<id>/remove     remove_facilitator  people_routes (admin)
-    GET       /cohorts/<id>/progress[?show=&sort=&dir=]  progress        progress_routes
-    GET       /cohorts/<id>/progress.csv                 progress_csv    progress_routes
-    GET       /cohorts/<id>/insight                      insight         progress_routes
-    GET       /cohorts/<id>/questions.csv                questions_csv   progress_routes
+    GET       /                                          cohorts         cohort_views
+    POST      /cohorts                                   create_cohort   cohort_views
+    GET       /cohorts/<id>                              cohort          cohort_views
+    POST      /cohorts/<id>/name                         rename          cohort_views
+    GET POST  /cohorts/<id>/archive | /restore           archive|restore cohort_views
+    POST      /cohorts/<id>/invitations                  create_link     invitation_views
+    POST      /cohorts/<id>/invitations/<id>/revoke      revoke_link     invitation_views
+    POST      /cohorts/<id>/invitations/email            invite_emails   invitation_views
+    GET POST  /cohorts/<id>/leaders/<id>/deactivate      deactivate_leader   people_views
+    GET POST  /cohorts/<id>/leaders/<id>/reactivate      reactivate_leader   people_views
+    POST      /cohorts/<id>/facilitators                 add_facilitator     people_views (admin)
+    POST      /cohorts/<id>/facilitators/<id>/remove     remove_facilitator  people_views (admin)
+    GET       /cohorts/<id>/progress[?show=&sort=&dir=]  progress        progress_views
+    GET       /cohorts/<id>/progress.csv                 progress_csv    progress_views
+    GET       /cohorts/<id>/insight                      insight         progress_views
+    GET       /cohorts/<id>/questions.csv                questions_csv   progress_views
     GET       /cohorts/<id>/shared[?lesson=&page=]       shared          shared_views
     POST      /cohorts/<id>/shared/<id>/replies          reply           shared_views
     GET POST  /cohorts/<id>/nudge[?select=]              nudge           shared_views
@@ -53,9 +53,9 @@ def _permission_point():
 
 
 from course.facilitate import (  # noqa: E402,F401
-    invitation_routes,
-    people_routes,
-    progress_routes,
-    routes,
+    cohort_views,
+    invitation_views,
+    people_views,
+    progress_views,
     shared_views,
 )

@@ -30,7 +30,7 @@ from course.extensions import db
 from course.facilitate import bp
 from course.models import utcnow
 from course.numbers import coerce_id, parse_int
-from course.reflections.feed import (
+from course.reflections.shared import (
     MAX_REPLY_LENGTH,
     ReplyError,
     add_reply,

@@ -5,9 +5,9 @@ from flask import Blueprint
 bp = Blueprint("learn", __name__)
 
 from course.learn import (  # noqa: E402,F401
-    actions,
-    assessment,
-    journal,
-    mydata,
-    routes,
+    assessment_views,
+    journal_views,
+    lesson_views,
+    mydata_views,
+    work_views,
 )

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from course.extensions import db
 from course.models import User
-from course.reflections import feed
+from course.reflections import shared as feed
 from course.reflections.models import Reflection, ReflectionReply
 from course.reflections.reflections import replies_for, save_reflection, set_shared
 from tests.conftest import PASSWORD, Auth, csrf_token_from

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from course.content import Catalog
 from course.content.models import SELF_ASSESSMENT_DIMENSIONS
 from course.extensions import db
-from course.learn.assessment import assessment_status, needs_before_assessment
+from course.learn.assessment_views import assessment_status, needs_before_assessment
 from course.models import utcnow
 from course.progress.models import LessonProgress
 from course.self_assessment.assessment import (

@@ -10,7 +10,7 @@ from flask_login import current_user
 from course.access import any_signed_in, get_mine_or_404
 from course.experiments.experiments import entries_for_lesson
 from course.learn import bp
-from course.learn.assessment import assessment_status, needs_before_assessment
+from course.learn.assessment_views import assessment_status, needs_before_assessment
 from course.models import utcnow
 from course.numbers import parse_int
 from course.progress.progress import IN_PROGRESS, NOT_STARTED, course_finished_at, course_progress

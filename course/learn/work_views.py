@@ -16,7 +16,7 @@ from course.experiments.experiments import ExperimentError, add_entry, parse_mea
 from course.experiments.models import ExperimentEntry
 from course.extensions import csrf, db
 from course.learn import bp
-from course.learn.routes import catalog, lesson_or_404, render_lesson
+from course.learn.lesson_views import catalog, lesson_or_404, render_lesson
 from course.models import Role
 from course.progress.progress import CompletionError, complete_lesson, reopen_lesson
 from course.quizzes.attempts import QuizIncomplete, QuizRefused, field_name, submit_quiz
