@@ -59,7 +59,3 @@ class ChangePasswordForm(FlaskForm):
                                      render_kw={"autocomplete": "current-password"})
     password, confirm = _new_password_fields()
     submit = SubmitField("Change my password")
-
-
-class LogoutForm(FlaskForm):
-    submit = SubmitField("Sign out")

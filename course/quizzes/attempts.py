@@ -102,19 +102,6 @@ def quiz_summary_columns(user_id: int, quiz_id: str) -> tuple:
     )
 
 
-def quiz_summary(user_id: int, quiz_id: str) -> QuizSummary:
-    """How many attempts, the best score and the latest attempt's score."""
-    return QuizSummary(*db.session.execute(select(*quiz_summary_columns(user_id, quiz_id))).one())
-
-
-def latest_attempts(user_id: int) -> dict[str, QuizAttempt]:
-    """The latest attempt of each quiz the user took."""
-    rows = db.session.scalars(
-        select(QuizAttempt).where(QuizAttempt.user_id == user_id).order_by(QuizAttempt.id)
-    )
-    return {row.quiz_id: row for row in rows}
-
-
 def attempt_feedback(quiz: Quiz, attempt: QuizAttempt) -> list[tuple]:
     """Each question with its re-graded feedback (None if the question changed since)."""
     shown = []
