@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 from contextlib import contextmanager
-from email import message_from_bytes, policy
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -16,8 +13,8 @@ from sqlalchemy import event, text
 from course import create_app
 from course.extensions import db
 from course.models import Role
+from tests.factories import PASSWORD, Auth  # noqa: F401 (re-exported for old imports)
 
-PASSWORD = "a calm walk by the river"
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 BASE_PG_URL = os.environ.get("COURSE_TEST_DATABASE_URL")
 # Each test run gets its own PostgreSQL database, so parallel runs never meet.
@@ -199,37 +196,9 @@ def make_cohort(app, make_facilitator):
     return factory
 
 
-class Auth:
-    """Sign a test client in and out through the real forms."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def login(self, user_or_email, password=PASSWORD):
-        email = getattr(user_or_email, "email", user_or_email)
-        return self.client.post("/login", data={"email": email, "password": password})
-
-    def logout(self):
-        return self.client.post("/logout")
-
-
 @pytest.fixture
 def auth(client):
     return Auth(client)
-
-
-def read_outbox(app) -> list:
-    """Every message the app wrote to its outbox folder, oldest first."""
-    folder = Path(app.instance_path) / "outbox"
-    paths = sorted(folder.glob("*.eml"))
-    return [message_from_bytes(path.read_bytes(), policy=policy.default) for path in paths]
-
-
-def csrf_token_from(html: str) -> str:
-    """Pull the CSRF token out of a rendered form."""
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
 
 
 @pytest.fixture

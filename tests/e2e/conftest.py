@@ -12,7 +12,8 @@ from werkzeug.serving import make_server
 
 from course import create_app
 from course.extensions import db
-from tests.conftest import PASSWORD, base_config, read_outbox, reset_database
+from tests.conftest import base_config, reset_database
+from tests.factories import PASSWORD, read_outbox
 
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from course.cohorts.cohorts import create_cohort, create_invitation, invitation_url
 from course.extensions import db
 from course.models import Role
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import check_page
+from tests.factories import PASSWORD
 
 NEW_PASSWORD = "lanterns along the harbour wall"
 _numbers = itertools.count(1)

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from course.accounts import create_user
 from course.extensions import db
 from course.models import Role
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import check_page, sign_in
+from tests.factories import PASSWORD
 
 PRIVATE = "Private: our chair still prints every email."
 SHARED = "Shared: residents answer each other faster than we do."

@@ -12,8 +12,8 @@ from course.cohorts.cohorts import create_cohort
 from course.cohorts.models import Membership
 from course.extensions import db
 from course.models import Role
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import check_page, sign_in
+from tests.factories import PASSWORD
 
 _numbers = itertools.count(1)
 

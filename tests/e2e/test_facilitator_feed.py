@@ -13,8 +13,8 @@ from course.extensions import db
 from course.models import Role
 from course.reflections.reflections import save_reflection, set_shared
 from course.self_assessment.models import SelfAssessment
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import check_page, sign_in
+from tests.factories import PASSWORD
 
 PRIVATE = "Private: our board still fears the comments section."
 SHARED = "Shared: residents already talk about us online.\nWe just never listen."

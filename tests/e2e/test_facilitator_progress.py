@@ -21,8 +21,8 @@ from course.progress.progress import complete_lesson
 from course.quizzes.attempts import submit_quiz
 from course.reflections.reflections import save_reflection
 from course.self_assessment.assessment import save_assessment
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import check_page, sign_in
+from tests.factories import PASSWORD
 
 _numbers = itertools.count(1)
 

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from course.extensions import db
 from course.models import Role
 from course.self_assessment.models import SelfAssessment
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import check_page, sign_in
+from tests.factories import PASSWORD
 
 FIRST_WORDS = "Our trustees worry that opening comments will invite a pile-on."
 SECOND_WORDS = "The comms officer already sees every reply before I do."

@@ -12,8 +12,8 @@ from course.accounts import create_user
 from course.extensions import db
 from course.models import Role
 from course.self_assessment.models import SelfAssessment
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import check_page, sign_in
+from tests.factories import PASSWORD
 
 _numbers = itertools.count(1)
 

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from course.extensions import db
 from course.models import Role
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import check_page, sign_in
+from tests.factories import PASSWORD
 
 _numbers = itertools.count(1)
 DIMENSIONS = ("Listening", "Connecting", "Sharing and curating", "Experimenting",

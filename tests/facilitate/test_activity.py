@@ -11,7 +11,7 @@ from course.cohorts.models import Membership
 from course.extensions import db
 from course.models import utcnow
 from course.self_assessment.models import SelfAssessment
-from tests.conftest import Auth
+from tests.factories import Auth
 
 
 def _joined_long_ago(leader, days=30):

@@ -10,8 +10,8 @@ from course.cohorts.cohorts import create_invitation
 from course.cohorts.models import Cohort, Invitation
 from course.extensions import db
 from course.models import utcnow
-from tests.conftest import PASSWORD, csrf_token_from, read_outbox
 from tests.facilitate.conftest import future_date, text_of
+from tests.factories import PASSWORD, csrf_token_from, read_outbox
 
 
 def cohort_url(world, suffix: str = "") -> str:

@@ -15,7 +15,7 @@ from course.cohorts.models import Membership, Nudge
 from course.extensions import db
 from course.facilitate.csv_export import csv_text, safe_cell
 from course.models import Role
-from tests.facilitate.test_matrix import age, finish, lesson, take_quiz, write
+from tests.factories import age, finish, lesson, take_quiz, write
 
 
 class MatrixTable(HTMLParser):

@@ -12,8 +12,8 @@ from course.cohorts.cohorts import find_invitation
 from course.cohorts.inviting import parse_email_list
 from course.cohorts.models import Invitation
 from course.extensions import db
-from tests.conftest import read_outbox
 from tests.facilitate.conftest import text_of
+from tests.factories import read_outbox
 
 
 def email_url(world) -> str:

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from course.extensions import db
 from course.models import User
 from course.reflections import shared as feed
-from course.reflections.models import Reflection, ReflectionReply
+from course.reflections.models import ReflectionReply
 from course.reflections.reflections import replies_for, save_reflection, set_shared
-from tests.conftest import PASSWORD, Auth, csrf_token_from
 from tests.facilitate.conftest import text_of
+from tests.factories import PASSWORD, Auth, csrf_token_from, write_in
 
 WHO = ["anonymous", "leader", "facilitator", "other_facilitator", "admin"]
 OWN = {"anonymous": 302, "leader": 403, "other_facilitator": 404}
@@ -24,15 +24,6 @@ def lesson_at(app, n: int = 0):
     return app.extensions["catalog"].ordered_lessons[n]
 
 
-def write(app, leader, text: str, *, lesson: int = 0, prompt: int = 0,
-          shared: bool = False) -> Reflection:
-    """A saved reflection of `leader` on the n-th lesson's n-th prompt, shared or not."""
-    found = lesson_at(app, lesson)
-    row = save_reflection(leader.id, found, found.reflections[prompt].id, text, None)
-    if shared:
-        set_shared(row, True)
-    db.session.commit()
-    return row
 
 
 def feed_url(world, query: str = "") -> str:
@@ -46,7 +37,7 @@ def reply_url(world, reflection, cohort=None) -> str:
 
 @pytest.fixture
 def shared(app, world):
-    return write(app, world.leader, "We listen to complaints on the forum first.", shared=True)
+    return write_in(app, world.leader, "We listen to complaints on the forum first.", shared=True)
 
 
 @pytest.mark.parametrize("who", WHO)
@@ -67,8 +58,8 @@ def test_permission_matrix(app, client, auth, world, shared, who):
 
 
 def test_feed_shows_shared_text_with_leader_prompt_and_date(app, client, auth, world, shared):
-    write(app, world.leader, "Private: the board is afraid of this.", prompt=1)
-    write(app, world.other_leader, "Other cohort shares this.", shared=True)
+    write_in(app, world.leader, "Private: the board is afraid of this.", prompt=1)
+    write_in(app, world.other_leader, "Other cohort shares this.", shared=True)
     auth.login(world.facilitator)
     response = client.get(feed_url(world))
     page = text_of(response)
@@ -90,9 +81,9 @@ def test_empty_feed_says_so(client, auth, world):
 
 def test_grouped_by_lesson_in_course_order_newest_first(app, client, auth, world, make_leader):
     second = make_leader(name="Sam Second", cohort=world.cohort)
-    later_lesson = write(app, world.leader, "Text on lesson two.", lesson=1, shared=True)
-    older = write(app, world.leader, "Older on lesson one.", shared=True)
-    newer = write(app, second, "Newer on lesson one.", shared=True)
+    later_lesson = write_in(app, world.leader, "Text on lesson two.", lesson=1, shared=True)
+    older = write_in(app, world.leader, "Older on lesson one.", shared=True)
+    newer = write_in(app, second, "Newer on lesson one.", shared=True)
     older.shared_at = newer.shared_at - timedelta(hours=1)
     db.session.commit()
     auth.login(world.facilitator)
@@ -105,7 +96,7 @@ def test_grouped_by_lesson_in_course_order_newest_first(app, client, auth, world
 
 
 def test_filter_by_lesson(app, client, auth, world, shared):
-    write(app, world.leader, "Text on lesson two.", lesson=1, shared=True)
+    write_in(app, world.leader, "Text on lesson two.", lesson=1, shared=True)
     auth.login(world.facilitator)
     html = client.get(feed_url(world)).get_data(as_text=True)
     assert f'<option value="{lesson_at(app, 1).id}">' in html  # only lessons with shares
@@ -118,7 +109,7 @@ def test_filter_by_lesson(app, client, auth, world, shared):
 
 
 def test_text_is_escaped_and_keeps_its_line_breaks(app, client, auth, world):
-    write(app, world.leader, "<b>bold</b> & <script>alert(1)</script>\nsecond line",
+    write_in(app, world.leader, "<b>bold</b> & <script>alert(1)</script>\nsecond line",
           shared=True)
     auth.login(world.facilitator)
     html = client.get(feed_url(world)).get_data(as_text=True)
@@ -220,8 +211,8 @@ def test_replies_are_not_shown_on_other_reflections_or_to_other_leaders(app, cli
 
 
 def test_reply_to_a_private_or_foreign_reflection_answers_404(app, client, auth, world):
-    private = write(app, world.leader, "Not for anyone.", prompt=1)
-    foreign = write(app, world.other_leader, "Shared in the other cohort.", shared=True)
+    private = write_in(app, world.leader, "Not for anyone.", prompt=1)
+    foreign = write_in(app, world.other_leader, "Shared in the other cohort.", shared=True)
     auth.login(world.facilitator)
     assert client.post(reply_url(world, private), data={"text": "x"}).status_code == 404
     # Their own cohort in the URL, another cohort's reflection id, and the other way round.
@@ -283,7 +274,7 @@ def test_cohort_page_links_to_the_feed_and_reminders(client, auth, world):
 def test_pages_of_a_long_feed(app, client, auth, world, make_leader, monkeypatch):
     monkeypatch.setattr(feed, "PAGE_SIZE", 2)
     for n in range(3):
-        write(app, make_leader(name=f"Leader {n}", cohort=world.cohort), f"Words {n}.",
+        write_in(app, make_leader(name=f"Leader {n}", cohort=world.cohort), f"Words {n}.",
               shared=True)
     auth.login(world.facilitator)
     first = text_of(client.get(feed_url(world)))
@@ -310,7 +301,7 @@ def test_feed_runs_a_fixed_number_of_queries(app, client, auth, world, make_lead
     def add(n):
         for i in range(n):
             leader = make_leader(cohort=world.cohort)
-            row = write(app, leader, f"Shared {i}.", lesson=i % 3, shared=True)
+            row = write_in(app, leader, f"Shared {i}.", lesson=i % 3, shared=True)
             db.session.add(ReflectionReply(reflection_id=row.id, author_id=world.facilitator.id,
                                            text="Reply."))
         db.session.commit()
@@ -378,7 +369,7 @@ def reply_count() -> int:
 
 
 def test_each_reply_form_carries_a_fresh_form_key(app, client, auth, world, shared):
-    second = write(app, world.leader, "A second shared thought.", prompt=1, shared=True)
+    second = write_in(app, world.leader, "A second shared thought.", prompt=1, shared=True)
     auth.login(world.facilitator)
     html = client.get(feed_url(world)).get_data(as_text=True)
     first_key, second_key = page_key(html, shared), page_key(html, second)
@@ -441,7 +432,7 @@ def test_a_key_already_kept_is_a_sent_reply(client, auth, world, shared):
 
 def test_a_key_from_another_reply_or_an_overlong_key_is_refused(app, client, auth, world,
                                                                 shared):
-    other = write(app, world.leader, "Another shared thought.", prompt=1, shared=True)
+    other = write_in(app, world.leader, "Another shared thought.", prompt=1, shared=True)
     db.session.add(ReflectionReply(reflection_id=other.id, author_id=world.admin.id,
                                    text="Admin's words.", form_key="used-1"))
     db.session.commit()

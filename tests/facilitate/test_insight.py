@@ -13,7 +13,7 @@ from course.self_assessment.assessment import save_assessment
 from course.self_assessment.cohort import MIN_GROUP
 from course.self_assessment.models import SelfAssessment
 from tests.facilitate.conftest import text_of
-from tests.facilitate.test_matrix import finish, lesson, right_answer, take_quiz, write
+from tests.factories import finish, lesson, right_answer, take_quiz, write
 
 
 def insight_for(world, viewer=None):

@@ -17,7 +17,6 @@ from course.facilitate import matrix_view
 from course.facilitate.matrix_view import MatrixQuery, RowPage, select_rows
 from course.models import utcnow
 from course.progress.matrix import STUCK, build_matrix
-from course.progress.models import LessonProgress
 from course.progress.progress import (
     DONE,
     IN_PROGRESS,
@@ -26,75 +25,26 @@ from course.progress.progress import (
     course_progress,
     touch_lesson,
 )
-from course.quizzes.attempts import submit_quiz
 from course.reflections.models import Reflection
 from course.reflections.reflections import save_reflection, set_shared
 from course.self_assessment.assessment import save_assessment
 from course.self_assessment.models import SelfAssessment
 from tests.facilitate.conftest import text_of
+from tests.factories import age, finish, lesson, right_answer, take_quiz, write
 
 # ---- helpers shared with test_insight.py and test_csv.py ---------------------------------
 
 
-def lesson(number: int):
-    """The real course's lesson at a 1-based position."""
-    return current_app.extensions["catalog"].ordered_lessons[number - 1]
 
 
-def write(leader, number: int, text: str = "We rarely ask.", *, shared=False, prompt=0):
-    """Save a reflection on a lesson (which starts the lesson), shared or not."""
-    found = lesson(number)
-    row = save_reflection(leader.id, found, found.reflections[prompt].id, text, None)
-    if shared:
-        set_shared(row, True)
-    db.session.commit()
-    return row
 
 
-def finish(leader, number: int, text: str = "Done and noted.") -> None:
-    """Write a reflection and mark the lesson done."""
-    write(leader, number, text)
-    complete_lesson(leader.id, lesson(number))
-    db.session.commit()
 
 
-def take_quiz(leader, number: int, choose=None):
-    """Submit the lesson's quiz; `choose` maps question id to a response, else the first option.
-
-    Returns the attempt; a true-false question is answered "true" unless chosen.
-    """
-    found = lesson(number)
-    quiz = current_app.extensions["catalog"].quizzes[found.quiz_id]
-    responses = {}
-    for question in quiz.questions:
-        default = ["true"] if question.type == "true-false" else ["0"]
-        responses[question.id] = (choose or {}).get(question.id, default)
-    attempt = submit_quiz(leader.id, quiz, found.id, responses, None)
-    db.session.commit()
-    return attempt
 
 
-def right_answer(question) -> list[str]:
-    """The response that answers a choice or true-false question right."""
-    if question.type == "true-false":
-        return [str(question.answer).lower()]
-    return [str(i) for i, option in enumerate(question.options) if option.correct]
 
 
-def age(leader, number: int, days: int, *, started=True, updated=True) -> None:
-    """Move a lesson's progress row `days` into the past."""
-    moment = utcnow() - timedelta(days=days)
-    values = {}
-    if started:
-        values["started_at"] = moment
-    if updated:
-        values["updated_at"] = moment
-    db.session.execute(
-        update(LessonProgress)
-        .where(LessonProgress.user_id == leader.id, LessonProgress.lesson_id == lesson(number).id)
-        .values(**values)
-    )
-    db.session.commit()
 
 
 def matrix_for(world, viewer=None):

@@ -15,9 +15,9 @@ from course.cohorts.nudges import DEFAULT_SUBJECT, nudge_candidates, nudges_by_l
 from course.extensions import db
 from course.models import utcnow
 from course.progress.models import LessonProgress
-from tests.conftest import PASSWORD, csrf_token_from, read_outbox
 from tests.facilitate.conftest import text_of
-from tests.facilitate.test_feed import write
+from tests.factories import PASSWORD, csrf_token_from, read_outbox
+from tests.factories import write_in as write
 
 WHO = ["anonymous", "leader", "facilitator", "other_facilitator", "admin"]
 OWN = {"anonymous": 302, "leader": 403, "other_facilitator": 404}

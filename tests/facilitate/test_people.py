@@ -10,8 +10,8 @@ from course.cohorts.management import assign_facilitator
 from course.cohorts.models import Membership
 from course.extensions import db
 from course.models import Role, User, UserSession
-from tests.conftest import Auth
 from tests.facilitate.conftest import text_of
+from tests.factories import Auth
 
 
 def leader_url(world, action: str) -> str:

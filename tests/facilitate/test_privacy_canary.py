@@ -24,7 +24,7 @@ from course.experiments.experiments import add_entry
 from course.extensions import db
 from course.reflections.models import Reflection
 from course.reflections.reflections import save_draft, save_reflection, set_shared
-from tests.conftest import Auth, read_outbox
+from tests.factories import Auth, read_outbox
 
 # Lower-case letters only: they survive HTML, CSV and JSON escaping unchanged.
 CANARIES = {

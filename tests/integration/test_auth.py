@@ -11,7 +11,7 @@ from course.cohorts.cohorts import create_invitation
 from course.cohorts.models import Invitation, Membership
 from course.extensions import db
 from course.models import User, UserSession, utcnow
-from tests.conftest import PASSWORD, read_outbox
+from tests.factories import PASSWORD, read_outbox
 
 NEW_PASSWORD = "seven quiet herons over marsh"
 

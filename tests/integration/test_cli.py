@@ -5,7 +5,7 @@ from sqlalchemy import select
 from course.cohorts.models import Cohort, Invitation, Membership
 from course.extensions import db
 from course.models import Role, User
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_users_add(runner):

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from course.extensions import db
 from course.reflections.models import Reflection
-from tests.conftest import PASSWORD, read_outbox
+from tests.factories import PASSWORD, read_outbox
 
 HOSTILE = {
     "Host": "evil.example",

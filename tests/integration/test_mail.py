@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 
 from course.mail import mail_batch, send_mail
-from tests.conftest import read_outbox
+from tests.factories import read_outbox
 
 
 def test_outbox_by_default(app):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from course.models import Role
-from tests.conftest import PASSWORD, csrf_token_from
+from tests.factories import PASSWORD, csrf_token_from
 
 
 def assert_security_headers(response):

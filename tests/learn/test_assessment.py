@@ -24,7 +24,7 @@ from course.self_assessment.assessment import (
     skip_assessment,
 )
 from course.self_assessment.models import SelfAssessment
-from tests.conftest import csrf_token_from
+from tests.factories import csrf_token_from
 
 DIMENSIONS = SELF_ASSESSMENT_DIMENSIONS
 BEFORE_LEVELS = dict(zip(DIMENSIONS, (1, 2, 3, 4, 5, 2), strict=True))
@@ -443,7 +443,7 @@ def test_forms_need_a_csrf_token(make_app):
     with app.app_context():
         from course.accounts import create_user
         from course.models import Role
-        from tests.conftest import PASSWORD
+        from tests.factories import PASSWORD
 
         leader = create_user("csrf-sa@example.org", "C S", Role.LEADER, PASSWORD)
         db.session.commit()

@@ -12,8 +12,8 @@ from course.experiments.models import ExperimentEntry
 from course.extensions import db
 from course.models import Role
 from course.reflections.models import Reflection
-from tests.conftest import csrf_token_from
-from tests.learn.test_journal import CANARY, seed_journal
+from tests.factories import JOURNAL_CANARY as CANARY
+from tests.factories import csrf_token_from, seed_journal
 
 
 def esc(text: str) -> str:
@@ -205,7 +205,7 @@ def test_expired_csrf_token_reshows_the_form(make_app, make_leader, catalog):
         rows = seed_journal(leader, app.extensions["catalog"])
         email = leader.email
     login = client.get("/login").get_data(as_text=True)
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     client.post("/login", data={"email": email, "password": PASSWORD,
                                 "csrf_token": csrf_token_from(login)})

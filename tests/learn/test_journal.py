@@ -8,34 +8,18 @@ from datetime import date, timedelta
 import pytest
 from markupsafe import escape
 
-from course.experiments.experiments import add_entry
 from course.extensions import db
 from course.models import utcnow
 from course.reflections.models import Reflection
-from course.reflections.reflections import save_draft, save_reflection, set_shared
-
-CANARY = "CANARY-leader-a-private-4b1e"
+from course.reflections.reflections import save_reflection
+from tests.factories import JOURNAL_CANARY as CANARY
+from tests.factories import seed_journal
 
 
 def esc(text: str) -> str:
     return str(escape(text))
 
 
-def seed_journal(user, catalog, words: str = "") -> dict:
-    """Two reflections in two modules (one shared), an entry with numbers, an empty draft."""
-    first, later = catalog.ordered_lessons[0], catalog.lessons_of(catalog.modules[1].id)[0]
-    one = save_reflection(user.id, first, first.reflections[0].id,
-                          f"Our board fears the comments. {words}".strip(), None)
-    two = save_reflection(user.id, later, later.reflections[0].id,
-                          f"Listening before posting changed the meeting. {words}".strip(), None)
-    set_shared(two, True)
-    save_draft(user.id, first, first.reflections[1].id, "   ")  # nothing written: not shown
-    measure = first.try_this.measures[0]
-    entry = add_entry(user.id, first, date.today() - timedelta(days=1),
-                      f"Sorted five items; two were fog. {words}".strip(), {measure: 5}, None)
-    db.session.commit()
-    return {"first": first, "later": later, "one": one.id, "two": two.id, "entry": entry.id,
-            "measure": measure}
 
 
 @pytest.fixture

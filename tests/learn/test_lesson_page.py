@@ -11,8 +11,7 @@ from course.progress.models import LessonProgress
 from course.quizzes.models import QuizAttempt
 from course.reflections.models import Reflection, ReflectionReply, ReflectionVersion
 from course.self_assessment.models import SelfAssessment
-from tests.conftest import PASSWORD, Auth, csrf_token_from
-from tests.learn.test_quiz_rules import right_answers, wrong_answers
+from tests.factories import PASSWORD, Auth, csrf_token_from, right_answers, wrong_answers
 
 
 def url(lesson, suffix=""):

@@ -15,8 +15,8 @@ from course.models import Role, User, utcnow
 from course.quizzes.attempts import submit_quiz
 from course.reflections.models import Reflection, ReflectionVersion
 from course.reflections.reflections import save_reflection
-from tests.learn.test_journal import CANARY, seed_journal
-from tests.learn.test_quiz_rules import right_answers
+from tests.factories import JOURNAL_CANARY as CANARY
+from tests.factories import right_answers, seed_journal
 
 DELETED = "Your account and everything in it has been deleted."
 

@@ -12,7 +12,7 @@ from course.quizzes.models import QuizAttempt
 from course.reflections.models import Reflection
 from course.reflections.reflections import save_reflection
 from course.self_assessment.models import SelfAssessment
-from tests.learn.test_quiz_rules import right_answers
+from tests.factories import right_answers
 
 CANARY = "CANARY-private-words-7f3a"
 

@@ -10,6 +10,7 @@ from course.quizzes.attempts import (
     grade_quiz,
     submit_quiz,
 )
+from tests.factories import right_answers, wrong_answers
 
 
 def quiz_summary(user_id, quiz_id):
@@ -22,32 +23,8 @@ def quiz_summary(user_id, quiz_id):
     return lesson_standing(user_id, lesson, quiz).summary
 
 
-def right_answers(quiz) -> dict:
-    answers = {}
-    for question in quiz.questions:
-        if question.type in ("single", "multiple"):
-            answers[question.id] = [str(i) for i, o in enumerate(question.options) if o.correct]
-        elif question.type == "true-false":
-            answers[question.id] = ["true" if question.answer else "false"]
-        elif question.type == "short":
-            answers[question.id] = [question.accept[0]]
-        else:
-            answers[question.id] = [str(question.minimum)]
-    return answers
 
 
-def wrong_answers(quiz) -> dict:
-    answers = right_answers(quiz)
-    for question in quiz.questions:
-        if question.type == "single":
-            answers[question.id] = [str(next(i for i, o in enumerate(question.options)
-                                             if not o.correct))]
-        elif question.type == "true-false":
-            answers[question.id] = ["false" if question.answer else "true"]
-        elif question.type == "multiple":
-            answers[question.id] = [str(i) for i, o in enumerate(question.options)
-                                    if not o.correct][:1] or ["0"]
-    return answers
 
 
 def test_all_right_scores_one(catalog, first_lesson):

@@ -1,0 +1,177 @@
+"""Test data, made the way the app makes it (CTFd's tests/helpers.py gen_* is the model).
+
+Every feature and browser test builds its world from here: leaders and cohorts come from
+the fixtures in conftest.py (make_leader, make_cohort, ...); their work (reflections,
+finished lessons, quiz attempts, self-assessments, a seeded journal) from these helpers.
+Lessons are named by their 1-based position in the real course, so a test never depends
+on a lesson's id or the course's length.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import update
+
+from course.experiments.experiments import add_entry
+from course.extensions import db
+from course.models import utcnow
+from course.progress.models import LessonProgress
+from course.progress.progress import complete_lesson
+from course.quizzes.attempts import submit_quiz
+from course.reflections.models import Reflection
+from course.reflections.reflections import save_draft, save_reflection, set_shared
+
+PASSWORD = "a calm walk by the river"
+
+
+class Auth:
+    """Sign a test client in and out through the real forms."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_email, password=PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        return self.client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+def read_outbox(app) -> list:
+    """Every message the app wrote to its outbox folder, oldest first."""
+    folder = Path(app.instance_path) / "outbox"
+    paths = sorted(folder.glob("*.eml"))
+    return [message_from_bytes(path.read_bytes(), policy=policy.default) for path in paths]
+
+
+def csrf_token_from(html: str) -> str:
+    """Pull the CSRF token out of a rendered form."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def lesson(number: int):
+    """The real course's lesson at a 1-based position."""
+    return current_app.extensions["catalog"].ordered_lessons[number - 1]
+
+
+def write(leader, number: int, text: str = "We rarely ask.", *, shared=False, prompt=0):
+    """Save a reflection on a lesson (which starts the lesson), shared or not."""
+    found = lesson(number)
+    row = save_reflection(leader.id, found, found.reflections[prompt].id, text, None)
+    if shared:
+        set_shared(row, True)
+    db.session.commit()
+    return row
+
+
+def finish(leader, number: int, text: str = "Done and noted.") -> None:
+    """Write a reflection and mark the lesson done."""
+    write(leader, number, text)
+    complete_lesson(leader.id, lesson(number))
+    db.session.commit()
+
+
+def take_quiz(leader, number: int, choose=None):
+    """Submit the lesson's quiz; `choose` maps question id to a response, else the first option.
+
+    Returns the attempt; a true-false question is answered "true" unless chosen.
+    """
+    found = lesson(number)
+    quiz = current_app.extensions["catalog"].quizzes[found.quiz_id]
+    responses = {}
+    for question in quiz.questions:
+        default = ["true"] if question.type == "true-false" else ["0"]
+        responses[question.id] = (choose or {}).get(question.id, default)
+    attempt = submit_quiz(leader.id, quiz, found.id, responses, None)
+    db.session.commit()
+    return attempt
+
+
+def right_answer(question) -> list[str]:
+    """The response that answers a choice or true-false question right."""
+    if question.type == "true-false":
+        return [str(question.answer).lower()]
+    return [str(i) for i, option in enumerate(question.options) if option.correct]
+
+
+def age(leader, number: int, days: int, *, started=True, updated=True) -> None:
+    """Move a lesson's progress row `days` into the past."""
+    moment = utcnow() - timedelta(days=days)
+    values = {}
+    if started:
+        values["started_at"] = moment
+    if updated:
+        values["updated_at"] = moment
+    db.session.execute(
+        update(LessonProgress)
+        .where(LessonProgress.user_id == leader.id, LessonProgress.lesson_id == lesson(number).id)
+        .values(**values)
+    )
+    db.session.commit()
+
+
+def right_answers(quiz) -> dict:
+    answers = {}
+    for question in quiz.questions:
+        if question.type in ("single", "multiple"):
+            answers[question.id] = [str(i) for i, o in enumerate(question.options) if o.correct]
+        elif question.type == "true-false":
+            answers[question.id] = ["true" if question.answer else "false"]
+        elif question.type == "short":
+            answers[question.id] = [question.accept[0]]
+        else:
+            answers[question.id] = [str(question.minimum)]
+    return answers
+
+
+def wrong_answers(quiz) -> dict:
+    answers = right_answers(quiz)
+    for question in quiz.questions:
+        if question.type == "single":
+            answers[question.id] = [str(next(i for i, o in enumerate(question.options)
+                                             if not o.correct))]
+        elif question.type == "true-false":
+            answers[question.id] = ["false" if question.answer else "true"]
+        elif question.type == "multiple":
+            answers[question.id] = [str(i) for i, o in enumerate(question.options)
+                                    if not o.correct][:1] or ["0"]
+    return answers
+
+
+JOURNAL_CANARY = "CANARY-leader-a-private-4b1e"
+
+
+def seed_journal(user, catalog, words: str = "") -> dict:
+    """Two reflections in two modules (one shared), an entry with numbers, an empty draft."""
+    first, later = catalog.ordered_lessons[0], catalog.lessons_of(catalog.modules[1].id)[0]
+    one = save_reflection(user.id, first, first.reflections[0].id,
+                          f"Our board fears the comments. {words}".strip(), None)
+    two = save_reflection(user.id, later, later.reflections[0].id,
+                          f"Listening before posting changed the meeting. {words}".strip(), None)
+    set_shared(two, True)
+    save_draft(user.id, first, first.reflections[1].id, "   ")  # nothing written: not shown
+    measure = first.try_this.measures[0]
+    entry = add_entry(user.id, first, date.today() - timedelta(days=1),
+                      f"Sorted five items; two were fog. {words}".strip(), {measure: 5}, None)
+    db.session.commit()
+    return {"first": first, "later": later, "one": one.id, "two": two.id, "entry": entry.id,
+            "measure": measure}
+
+
+def write_in(app, leader, text: str, *, lesson: int = 0, prompt: int = 0,
+          shared: bool = False) -> Reflection:
+    """A saved reflection of `leader` on the n-th lesson's n-th prompt, shared or not."""
+    found = app.extensions["catalog"].ordered_lessons[lesson]
+    row = save_reflection(leader.id, found, found.reflections[prompt].id, text, None)
+    if shared:
+        set_shared(row, True)
+    db.session.commit()
+    return row
