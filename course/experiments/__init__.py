@@ -1,1 +1,4 @@
-"""Experiments: models, rules and queries both audiences use."""
+"""Experiments: a lesson's try-this log entries.
+
+models.py (ExperimentEntry), experiments.py (add, validate numbers, delete, read).
+"""

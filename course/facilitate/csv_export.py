@@ -16,6 +16,7 @@ from datetime import datetime
 from flask import Response
 
 from course.facilitate.matrix_view import HEADINGS
+from course.progress.activity import INACTIVE_AFTER
 from course.progress.insight import Insight
 from course.progress.matrix import STUCK, LeaderRow, Matrix
 from course.progress.progress import IN_PROGRESS
@@ -71,7 +72,7 @@ def file_name(cohort_name: str, what: str, now: datetime) -> str:
 def matrix_header(matrix: Matrix) -> list[str]:
     """The screen's columns; its Leader cell (name, email, badges) split into five."""
     return [
-        HEADINGS["name"], "Email", "Account", "Stuck", "Inactive over 14 days",
+        HEADINGS["name"], "Email", "Account", "Stuck", f"Inactive over {INACTIVE_AFTER.days} days",
         f"{HEADINGS['progress']} (%)", "Lessons done", f"{HEADINGS['active']} (UTC)",
         HEADINGS["reflections"], HEADINGS["shared"], f"{HEADINGS['quiz']} (%)",
         f"{HEADINGS['nudged']} (UTC)", "Nudges",

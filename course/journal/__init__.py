@@ -1,1 +1,4 @@
-"""Journal: models, rules and queries both audiences use."""
+"""The journal and the case for change: a leader's own writing, gathered and searched.
+
+journal.py (items, search, Markdown), case.py (picking items into a case document).
+"""

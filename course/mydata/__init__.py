@@ -1,1 +1,4 @@
-"""Mydata: models, rules and queries both audiences use."""
+"""A leader's data: the download of everything held about them, and account deletion.
+
+export.py (the zip: JSON and the journal), deletion.py (every row goes by cascade).
+"""

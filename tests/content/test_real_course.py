@@ -73,3 +73,31 @@ def test_self_assessment_has_the_six_dimensions(catalog):
     for question in quiz.questions:
         assert question.type == "scale"
         assert {1, 3, 5} <= {level for level, _ in question.labels}
+    assert all(question.name for question in quiz.questions)  # the chart's short names
+
+
+def test_real_course_passes_content_check_strict():
+    from click.testing import CliRunner
+
+    from course.content.commands import content
+
+    result = CliRunner().invoke(content, ["check", "--strict", "--content-dir", str(REPO)])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+
+
+def test_readings_are_readable():
+    """Flesch reading ease >= 50 for every reading (benchmarks/readability.py prints them)."""
+    import importlib.util
+    import sys
+
+    script = REPO / "benchmarks" / "readability.py"
+    spec = importlib.util.spec_from_file_location("readability", script)
+    readability = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("readability", readability)  # dataclasses look their module up
+    spec.loader.exec_module(readability)
+    textstat = readability._textstat()
+    for path in readability.lesson_files(REPO):
+        row = readability.measure(REPO, path, textstat)
+        assert 400 <= row.words <= 1300, (path.name, row.words)
+        assert row.flesch >= 50, (path.name, row.flesch)
