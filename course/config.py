@@ -49,6 +49,8 @@ def defaults(instance_path: str) -> dict:
         # A signed-in session dies after 2 idle hours or 14 days, whichever comes first.
         "SESSION_IDLE_TIMEOUT": timedelta(hours=2),
         "SESSION_ABSOLUTE_LIFETIME": timedelta(days=14),
+        # "Keep me signed in on this device": idle limit and absolute lifetime both.
+        "DEVICE_SESSION_LIFETIME": timedelta(days=30),
         "PASSWORD_RESET_LIFETIME": timedelta(hours=2),
         "INVITATION_LIFETIME": timedelta(days=30),
         "LOGIN_RATE_LIMIT": "10 per 5 minutes",

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, false
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -101,6 +101,10 @@ class UserSession(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # "Keep me signed in on this device": 30 days idle and absolute instead of 2 h / 14 days.
+    kept: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Shown in Account as "Signed-in devices", so a leader can tell their devices apart.
+    user_agent: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class PasswordReset(db.Model):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from flask import current_app, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import login_user, logout_user
 from sqlalchemy import bindparam, delete, select, update
 
@@ -15,19 +16,67 @@ from course.models import User, UserSession, utcnow
 from course.tokens import hash_token, new_token
 
 SESSION_KEY = "sid"
+KEPT_KEY = "kept"  # marks a "keep me signed in" browser, so its cookie lives 30 days
 # last_seen_at is refreshed at most this often, so reading a page rarely writes.
 TOUCH_INTERVAL = timedelta(minutes=1)
 
 
-def start_session(user: User) -> None:
-    """Sign a user in on this browser with a fresh server-side session."""
+def start_session(user: User, keep: bool = False) -> None:
+    """Sign a user in on this browser with a fresh server-side session (30 days if kept)."""
     session.clear()  # a new id on every login: no fixation
     token = new_token()
-    db.session.add(UserSession(user_id=user.id, token_hash=hash_token(token)))
+    agent = request.headers.get("User-Agent", "")[:200] if has_request_context() else ""
+    db.session.add(UserSession(user_id=user.id, token_hash=hash_token(token), kept=keep,
+                               user_agent=agent))
     db.session.flush()
     session[SESSION_KEY] = token
+    if keep:
+        session[KEPT_KEY] = True
     session.permanent = True
     login_user(user)
+
+
+def current_session_id() -> int | None:
+    """The id of this browser's session row, if it is signed in."""
+    token = session.get(SESSION_KEY)
+    if not token:
+        return None
+    return db.session.scalar(
+        select(UserSession.id).where(UserSession.token_hash == hash_token(token)))
+
+
+def list_sessions(user_id: int) -> list[UserSession]:
+    """A user's live sessions, most recently used first (expired rows are left out)."""
+    rows = db.session.scalars(
+        select(UserSession).where(UserSession.user_id == user_id)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc()))
+    return [row for row in rows if _alive(row, utcnow())]
+
+
+def _limits(user_session: UserSession) -> tuple[timedelta, timedelta]:
+    """Idle limit and absolute lifetime of a session row."""
+    config = current_app.config
+    if user_session.kept:
+        return config["DEVICE_SESSION_LIFETIME"], config["DEVICE_SESSION_LIFETIME"]
+    return config["SESSION_IDLE_TIMEOUT"], config["SESSION_ABSOLUTE_LIFETIME"]
+
+
+def _alive(user_session: UserSession, now: datetime) -> bool:
+    idle, lifetime = _limits(user_session)
+    return now - user_session.last_seen_at <= idle and now - user_session.created_at <= lifetime
+
+
+class DeviceSessionInterface(SecureCookieSessionInterface):
+    """The signed cookie: a kept session's lives 30 days, others the usual lifetime.
+
+    The server row decides whether a session is alive; the cookie only has to outlive it.
+    """
+
+    def get_expiration_time(self, app, session_):
+        """When the browser should drop the cookie."""
+        if session_.permanent and session_.get(KEPT_KEY):
+            return datetime.now(UTC) + app.config["DEVICE_SESSION_LIFETIME"]
+        return super().get_expiration_time(app, session_)
 
 
 def end_session() -> None:
@@ -76,10 +125,7 @@ def load_user(user_id: str) -> User | None:
     if str(user.id) != user_id or not user.active:
         return None
     now = utcnow()
-    config = current_app.config
-    idle = now - user_session.last_seen_at > config["SESSION_IDLE_TIMEOUT"]
-    too_old = now - user_session.created_at > config["SESSION_ABSOLUTE_LIFETIME"]
-    if idle or too_old:
+    if not _alive(user_session, now):
         return None
     if now - user_session.last_seen_at > TOUCH_INTERVAL:
         _touch(user_session.id, now)

@@ -1,7 +1,16 @@
-"""Sign-in, sign-out, invitations and password reset."""
+"""Sign-in, sign-out, invitations, password reset, devices, passkeys and second factors."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from course.auth import views  # noqa: E402,F401  (views attach themselves to bp)
+
+@bp.record_once
+def _install_session_interface(state) -> None:
+    # A "keep me signed in" session needs a 30-day cookie; the rest keep their lifetime.
+    from course.sessions import DeviceSessionInterface
+
+    state.app.session_interface = DeviceSessionInterface()
+
+
+from course.auth import account_views, views  # noqa: E402,F401  (views attach themselves to bp)

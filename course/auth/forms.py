@@ -1,7 +1,7 @@
 """Forms for accounts. Rules live in course.accounts; these only shape input."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from course.passwords import MIN_LENGTH
@@ -17,6 +17,8 @@ class LoginForm(FlaskForm):
                        render_kw={"autocomplete": "username"})
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})
+    remember = BooleanField("Keep me signed in on this device",
+                            description="For 30 days. Only on a phone or computer that is yours.")
     submit = SubmitField("Sign in")
 
 

@@ -38,7 +38,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            start_session(user)
+            start_session(user, keep=form.remember.data)
             db.session.commit()
             return remember_device(
                 redirect(safe_next_url(request.args.get("next")) or home_url(user)), user.email
@@ -135,10 +135,3 @@ def password():
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(home_url(current_user))
     return render_template("auth/password.html", form=form)
-
-
-@bp.route("/account")
-@login_required
-def account():
-    """The account page: who I am and what I can do with my account."""
-    return render_template("auth/account.html")

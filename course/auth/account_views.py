@@ -1,0 +1,49 @@
+"""The account page: signed-in devices and signing out everywhere."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_required, logout_user
+
+from course.auth import bp
+from course.extensions import db
+from course.sessions import current_session_id, end_all_sessions, list_sessions
+
+# (what the User-Agent contains, what to call it), first match wins: Edge and Opera
+# also say "Chrome", Chrome also says "Safari".
+BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
+            ("FxiOS", "Firefox"), ("CriOS", "Chrome"), ("Chrome/", "Chrome"),
+            ("Safari/", "Safari"))
+SYSTEMS = (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"),
+           ("Windows", "Windows"), ("Mac OS X", "Mac"), ("CrOS", "ChromeOS"),
+           ("Linux", "Linux"))
+
+
+def describe_browser(agent: str) -> str:
+    """A short human name for a User-Agent, such as "Safari on iPhone"."""
+    browser = next((name for mark, name in BROWSERS if mark in agent), None)
+    system = next((name for mark, name in SYSTEMS if mark in agent), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "An unknown browser"
+
+
+@bp.route("/account")
+@login_required
+def account():
+    """The account page: who I am, my devices and what I can do with my account."""
+    devices = [(row, describe_browser(row.user_agent)) for row in list_sessions(current_user.id)]
+    return render_template("auth/account.html", devices=devices, this_id=current_session_id())
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every session of the account, this browser's too."""
+    ended = end_all_sessions(current_user.id)
+    logout_user()
+    session.clear()
+    db.session.commit()
+    flash(f"You have signed out everywhere ({ended} signed-in "
+          f"{'device' if ended == 1 else 'devices'}). Sign in again here.", "info")
+    return redirect(url_for("auth.login"))
