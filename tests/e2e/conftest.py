@@ -66,10 +66,13 @@ def live_server(tmp_path_factory):
         db.engine.dispose()
 
 
-@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+@pytest.fixture
 def page(request, browser):
-    """A fresh browser context at a phone or a desktop viewport; fails on console errors."""
-    context = browser.new_context(viewport=VIEWPORTS[request.param], locale="en-GB")
+    """A fresh browser context, at the phone size unless the test parametrizes `page`
+    indirectly with "desktop" too (journeys run once, at the phone size; check_page looks
+    at every page at both sizes); fails on console errors."""
+    viewport = getattr(request, "param", "phone")
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="en-GB")
     page = context.new_page()
     errors: list[str] = []
 
@@ -86,7 +89,7 @@ def page(request, browser):
     page.on("console", on_console)
     page.on("response", on_response)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.viewport_name = request.param
+    page.viewport_name = viewport
     page.expected_errors = []  # regexes a test expects (e.g. an autosave after sign-out)
     yield page
     context.close()
@@ -95,17 +98,20 @@ def page(request, browser):
 
 
 def check_page(page, label: str = "") -> None:
-    """axe-core finds no serious or critical violations; nothing scrolls sideways at 360px."""
+    """At the phone and the desktop size, axe-core finds no serious or critical violations;
+    nothing scrolls sideways at 360px."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not serious, f"{label or page.url}: {serious}"
     size = page.viewport_size
+    for name, viewport in VIEWPORTS.items():
+        page.set_viewport_size(viewport)
+        results = Axe().run(page)
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not serious, f"{label or page.url} ({name}): {serious}"
     page.set_viewport_size({"width": 360, "height": size["height"]})
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     page.set_viewport_size(size)

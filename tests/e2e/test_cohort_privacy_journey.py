@@ -9,6 +9,7 @@ import itertools
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from course.accounts import create_user
@@ -27,6 +28,7 @@ def sign_out(page):
     page.wait_for_url(re.compile(r"/login$"))
 
 
+@pytest.mark.parametrize("page", ["phone", "desktop"], indirect=True)
 def test_private_stays_private_and_the_csv_matches(page, live_server):
     n = next(_numbers)
     facilitator = f"privacy-fac{n}-{page.viewport_name}@example.org"

@@ -8,6 +8,7 @@ import itertools
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 
 from course.accounts import create_user
@@ -87,6 +88,7 @@ def download_csv(page) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
+@pytest.mark.parametrize("page", ["phone", "desktop"], indirect=True)
 def test_facilitator_reads_progress_and_insight(page, live_server):
     email, cohort = seed(live_server, page.viewport_name)
     ada = str(round(200 / len(live_server.app.extensions["catalog"].lessons)))  # 2 lessons done
@@ -133,6 +135,7 @@ def test_facilitator_reads_progress_and_insight(page, live_server):
     check_page(page, "insight with a quiz opened")
 
 
+@pytest.mark.parametrize("page", ["phone", "desktop"], indirect=True)
 def test_facilitator_pages_through_a_large_cohort(page, live_server, monkeypatch):
     monkeypatch.setattr(matrix_view, "PAGE_SIZE", 2)  # three leaders make two pages
     email, cohort = seed(live_server, f"paged {page.viewport_name}")
