@@ -19,6 +19,7 @@ FEATURE_MODELS = (
     "course.quizzes.models",
     "course.experiments.models",
     "course.self_assessment.models",
+    "course.passkeys.models",
 )
 
 

@@ -175,3 +175,76 @@ def write_in(app, leader, text: str, *, lesson: int = 0, prompt: int = 0,
         set_shared(row, True)
     db.session.commit()
     return row
+
+
+class SoftAuthenticator:
+    """A software passkey (an EC P-256 key) that answers WebAuthn options as a browser would."""
+
+    def __init__(self, origin: str = "http://localhost", user_verified: bool = True):
+        import os
+
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        self.origin = origin
+        self.user_verified = user_verified
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.credential_id = os.urandom(32)
+        self.user_handle = b""
+        self.sign_count = 0
+
+    def _auth_data(self, rp_id: str, flags: int, attested: bytes = b"") -> bytes:
+        import hashlib
+
+        flags |= 0x01 | (0x04 if self.user_verified else 0)  # user present (and verified)
+        rp_hash = hashlib.sha256(rp_id.encode()).digest()
+        return rp_hash + bytes([flags]) + self.sign_count.to_bytes(4, "big") + attested
+
+    def _client_data(self, kind: str, challenge: str) -> bytes:
+        import json
+
+        return json.dumps({"type": kind, "challenge": challenge, "origin": self.origin,
+                           "crossOrigin": False}).encode()
+
+    def create(self, options_json: str) -> dict:
+        """The attestation ("none") for navigator.credentials.create(options)."""
+        import json
+
+        from webauthn.helpers import base64url_to_bytes, bytes_to_base64url, encode_cbor
+
+        options = json.loads(options_json)
+        self.user_handle = base64url_to_bytes(options["user"]["id"])
+        numbers = self.key.public_key().public_numbers()
+        cose = {1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"),
+                -3: numbers.y.to_bytes(32, "big")}
+        attested = (bytes(16) + len(self.credential_id).to_bytes(2, "big") + self.credential_id
+                    + encode_cbor(cose))
+        auth_data = self._auth_data(options["rp"]["id"], 0x40, attested)
+        attestation = encode_cbor({"fmt": "none", "attStmt": {}, "authData": auth_data})
+        cid = bytes_to_base64url(self.credential_id)
+        client_data = self._client_data("webauthn.create", options["challenge"])
+        return {"id": cid, "rawId": cid, "type": "public-key", "clientExtensionResults": {},
+                "response": {"clientDataJSON": bytes_to_base64url(client_data),
+                             "attestationObject": bytes_to_base64url(attestation),
+                             "transports": ["internal"]}}
+
+    def get(self, options_json: str, rp_id: str | None = None) -> dict:
+        """The signed assertion for navigator.credentials.get(options)."""
+        import hashlib
+        import json
+
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from webauthn.helpers import bytes_to_base64url
+
+        options = json.loads(options_json)
+        self.sign_count += 1
+        auth_data = self._auth_data(rp_id or options["rpId"], 0)
+        client_data = self._client_data("webauthn.get", options["challenge"])
+        signature = self.key.sign(auth_data + hashlib.sha256(client_data).digest(),
+                                  ec.ECDSA(hashes.SHA256()))
+        cid = bytes_to_base64url(self.credential_id)
+        return {"id": cid, "rawId": cid, "type": "public-key", "clientExtensionResults": {},
+                "response": {"clientDataJSON": bytes_to_base64url(client_data),
+                             "authenticatorData": bytes_to_base64url(auth_data),
+                             "signature": bytes_to_base64url(signature),
+                             "userHandle": bytes_to_base64url(self.user_handle)}}

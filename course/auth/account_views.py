@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, logout_user
 
 from course.auth import bp
 from course.extensions import db
+from course.passkeys.passkeys import list_passkeys
 from course.sessions import current_session_id, end_all_sessions, list_sessions
 
 # (what the User-Agent contains, what to call it), first match wins: Edge and Opera
@@ -33,7 +34,8 @@ def describe_browser(agent: str) -> str:
 def account():
     """The account page: who I am, my devices and what I can do with my account."""
     devices = [(row, describe_browser(row.user_agent)) for row in list_sessions(current_user.id)]
-    return render_template("auth/account.html", devices=devices, this_id=current_session_id())
+    return render_template("auth/account.html", devices=devices, this_id=current_session_id(),
+                           passkey_count=len(list_passkeys(current_user.id)))
 
 
 @bp.post("/account/sign-out-everywhere")

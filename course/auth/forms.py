@@ -1,7 +1,14 @@
 """Forms for accounts. Rules live in course.accounts; these only shape input."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from course.passwords import MIN_LENGTH
@@ -61,3 +68,22 @@ class ChangePasswordForm(FlaskForm):
                                      render_kw={"autocomplete": "current-password"})
     password, confirm = _new_password_fields()
     submit = SubmitField("Change my password")
+
+
+PASSKEY_NEEDS_BROWSER = ("Passkeys need a browser that supports them, with JavaScript turned on. "
+                         "You can still sign in with your password.")
+
+
+class PasskeyForm(FlaskForm):
+    name = StringField(
+        "Name this passkey", validators=[DataRequired(), Length(max=60)],
+        description="So you can tell your passkeys apart, for example \u201cMy phone\u201d.",
+        render_kw={"autocomplete": "off", "maxlength": 60})
+    # Filled in by static/js/passkeys.js once the device has made the passkey.
+    credential = HiddenField(validators=[Length(max=20000)])
+    submit = SubmitField("Add a passkey")
+
+
+class PasskeySignInForm(FlaskForm):
+    credential = HiddenField(validators=[Length(max=20000)])
+    submit = SubmitField("Use a passkey")

@@ -14,7 +14,14 @@ from course.accounts import (
     start_password_reset,
 )
 from course.auth import bp
-from course.auth.forms import ChangePasswordForm, ForgotForm, LoginForm, RegisterForm, ResetForm
+from course.auth.forms import (
+    ChangePasswordForm,
+    ForgotForm,
+    LoginForm,
+    PasskeySignInForm,
+    RegisterForm,
+    ResetForm,
+)
 from course.auth.throttle import password_attempts, remember_device
 from course.cohorts.cohorts import find_invitation, redeem_invitation
 from course.extensions import db, limiter
@@ -44,7 +51,7 @@ def login():
                 redirect(safe_next_url(request.args.get("next")) or home_url(user)), user.email
             )
         form.password.errors.append("That email and password do not match an active account.")
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, passkey_form=PasskeySignInForm())
 
 
 @bp.post("/logout")

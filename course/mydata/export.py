@@ -10,7 +10,6 @@ import json
 import zipfile
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from course.access import mine
@@ -19,12 +18,14 @@ from course.content import Catalog
 from course.experiments.models import ExperimentEntry
 from course.extensions import db
 from course.journal.journal import build_journal, journal_markdown
-from course.models import User, UserSession, utcnow
+from course.models import User, utcnow
+from course.passkeys.passkeys import list_passkeys
 from course.progress.models import LessonProgress
 from course.quizzes.models import QuizAttempt
 from course.reflections.models import Reflection
 from course.reflections.reflections import replies_for
 from course.self_assessment.models import SelfAssessment
+from course.sessions import list_sessions
 
 DATA_FILE = "clearing-data.json"
 JOURNAL_FILE = "clearing-journal.md"
@@ -83,15 +84,19 @@ def profile_data(user: User) -> dict:
 
 
 def active_sessions(user_id: int) -> int:
-    """How many browsers are signed in to the account now."""
-    now, config = utcnow(), current_app.config
-    return db.session.scalar(
-        select(func.count(UserSession.id)).where(
-            UserSession.user_id == user_id,
-            UserSession.last_seen_at > now - config["SESSION_IDLE_TIMEOUT"],
-            UserSession.created_at > now - config["SESSION_ABSOLUTE_LIFETIME"],
-        )
-    )
+    """How many browsers are signed in to the account now (kept devices included)."""
+    return len(list_sessions(user_id))
+
+
+def sign_in_data(user_id: int) -> dict:
+    """Passkeys by name and date; never a credential id, public key or secret."""
+    return {
+        "passkeys": [
+            {"name": p.name, "created_at": _when(p.created_at),
+             "last_used_at": _when(p.last_used_at)}
+            for p in list_passkeys(user_id)
+        ],
+    }
 
 
 def learning_data(user_id: int, catalog: Catalog) -> dict:
@@ -163,6 +168,7 @@ def export_data(user: User, catalog: Catalog) -> dict:
         "about": "Everything Clearing holds about you. Passwords are stored only as "
                  "one-way hashes and are not included.",
         **profile_data(user),
+        **sign_in_data(user.id),
         **learning_data(user.id, catalog),
         "reminders": reminders_received(user.id),
     }

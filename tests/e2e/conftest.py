@@ -42,10 +42,11 @@ def browser_type_launch_args():
 class LiveServer:
     """The app served by werkzeug in a thread, on a free port."""
 
-    def __init__(self, app):
+    def __init__(self, app, host_name: str = "127.0.0.1"):
+        # host_name "localhost" gives a secure context (WebAuthn needs one) without TLS.
         self.app = app
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.url = f"http://{host_name}:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def outbox(self) -> list:
@@ -58,6 +59,21 @@ def live_server(tmp_path_factory):
     app = create_app(base_config(tmp, COURSE_BASE_URL="http://127.0.0.1", WTF_CSRF_ENABLED=True))
     reset_database(app)
     server = LiveServer(app)
+    app.config["COURSE_BASE_URL"] = server.url
+    server.thread.start()
+    yield server
+    server.server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def localhost_server(tmp_path_factory):
+    """Like live_server, but its COURSE_BASE_URL is http://localhost:PORT (passkeys)."""
+    tmp = tmp_path_factory.mktemp("live-localhost")
+    app = create_app(base_config(tmp, COURSE_BASE_URL="http://localhost", WTF_CSRF_ENABLED=True))
+    reset_database(app)
+    server = LiveServer(app, host_name="localhost")
     app.config["COURSE_BASE_URL"] = server.url
     server.thread.start()
     yield server

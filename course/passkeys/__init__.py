@@ -1,0 +1,1 @@
+"""Passkeys (WebAuthn) and second factors: credentials, challenges, TOTP, recovery codes."""
