@@ -43,14 +43,14 @@ HEADINGS = {key: heading for key, heading, _ in COLUMNS}
 VALUES = {key: value for key, _, value in COLUMNS}
 # Each cell says its state in words (read out; shown as a symbol by the stylesheet, with a
 # legend), not by colour alone.
-CELLS = {  # code: (class suffix, label)
-    DONE: ("done", "Done"),
-    IN_PROGRESS: ("open", "In progress"),
-    STUCK: ("stuck", f"In progress for over {STUCK_AFTER.days} days"),
-    NOT_STARTED: ("none", "Not started"),
+CELLS = {  # code: (class, the words in the cell, the legend's explanation)
+    DONE: ("cd", "Done", "Done"),
+    IN_PROGRESS: ("co", "In progress", "In progress"),
+    STUCK: ("cs", "Stuck", f"Stuck: in progress for over {STUCK_AFTER.days} days"),
+    NOT_STARTED: ("cn", "", "Not started (an empty cell)"),
 }
 LESSON_PREFIX = "lesson-"  # sort=lesson-3 sorts by the third lesson's state
-# Leaders per page: a phone gets 100 rows (about 300 KB), not a national cohort at once.
+# Leaders per page: 100 rows (under 150 KB at 50 lessons), not a national cohort at once.
 PAGE_SIZE = 100
 
 

@@ -38,13 +38,12 @@ from course.progress.insight import build_insight
 from course.progress.matrix import LeaderRow, build_matrix
 from course.self_assessment.cohort import MIN_GROUP
 
-# A cohort of 1,000 leaders by 40 lessons has 40,000 cells: each kind is written once here
-# and a row's cells joined in one go, rather than rendered cell by cell in Jinja. The label
-# is the cell's text (read out, and shown without CSS); the stylesheet shows a symbol for it.
-CELL_HTML = {
-    code: f'<td class="cell cell-{suffix}"><span>{escape(label)}</span></td>'
-    for code, (suffix, label) in CELLS.items()
-}
+# A page of 100 leaders by 50 lessons has 5,000 cells: each kind is written once here, as
+# short as HTML allows (the end tag of a cell is optional), and a row's cells joined in one
+# go rather than rendered cell by cell in Jinja. The words are the cell's text (read out,
+# and shown without CSS); the stylesheet shows a symbol instead, explained by the legend.
+# A lesson not started is an empty cell, as the caption and the legend say.
+CELL_HTML = {code: f"<td class={css}>{escape(words)}" for code, (css, words, _) in CELLS.items()}
 
 
 def cells_html(row: LeaderRow) -> Markup:

@@ -215,7 +215,7 @@ def test_deactivated_leaders_are_shown_as_such(client, auth, world):
 # ---- the page -------------------------------------------------------------------------------
 
 
-def test_page_shows_states_in_words_with_a_legend_grid_and_phone_list(client, auth, world):
+def test_page_shows_states_in_words_with_a_legend_in_one_grid(client, auth, world):
     finish(world.leader, 1)
     write(world.leader, 2)
     auth.login(world.facilitator)
@@ -223,15 +223,16 @@ def test_page_shows_states_in_words_with_a_legend_grid_and_phone_list(client, au
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     page = text_of(response)
-    assert '<td class="cell cell-done"><span>Done</span></td>' in html
-    assert '<td class="cell cell-open"><span>In progress</span></td>' in html
-    assert '<td class="cell cell-none"><span>Not started</span></td>' in html
-    assert 'class="matrix-legend"' in html and "In progress for over 7 days" in page
-    assert 'class="matrix-grid"' in html and 'class="matrix-list"' in html
+    assert "<td class=cd>Done<td class=co>In progress<td class=cn><td class=cn>" in html
+    assert 'class="matrix-legend"' in html and "Stuck: in progress for over 7 days" in page
+    assert "Not started (an empty cell)" in page and "an empty lesson cell is a lesson not" in page
+    # One grid for every screen: each row is written once (no second list for phones).
+    assert 'class="matrix-grid"' in html and 'class="matrix-list"' not in html
+    assert html.count(world.leader.email) == 1
     assert re.search(r'<th scope="col" class="matrix-name" aria-sort="ascending">', html)
     assert html.count("aria-sort=") == 1
     total = len(client.application.extensions["catalog"].lessons)
-    assert f"{round(100 / total)}% (1 of {total})" in page  # the phone list
+    assert f'{round(100 / total)}%<span class="matrix-of"> 1/{total}</span>' in html
     assert "Lesson 1: Where am I? Four kinds of work" in page
     assert 'role="region"' in html and 'tabindex="0"' in html  # the grid scrolls by keyboard
 
