@@ -99,6 +99,71 @@ def server_item(stack: ExitStack, prepared, minimal, on, pages, item: str, args)
     return result
 
 
+INPROCESS_CHILD = """
+import re, sys, time, gc
+sys.path.insert(0, {bench!r})
+import load
+load.use_repo(__import__("pathlib").Path({repo!r}))
+from course import create_app
+app = create_app()  # from the environment, as a worker
+base = "https://127.0.0.1"
+clients = []
+for email in {emails!r}:
+    client = app.test_client()
+    page = client.get("/login", base_url=base)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
+    answer = client.post("/login", base_url=base, headers={{"Referer": base + "/login"}},
+                         data={{"email": email, "password": load.PASSWORD, "csrf_token": token}})
+    assert answer.status_code == 302, answer.status_code
+    clients.append(client)
+def one(n):
+    response = clients[n % len(clients)].get({path!r}, base_url=base)
+    assert response.status_code == 200, response.status_code
+for n in range(100):
+    one(n)
+best = None
+for _ in range(3):
+    began = time.process_time()
+    for n in range({requests}):
+        one(n)
+    cpu = (time.process_time() - began) * 1000 / {requests}
+    best = cpu if best is None else min(best, cpu)
+print(best)
+"""
+
+
+def inprocess_item(prepared, pages, item: str, args) -> dict:
+    """CPU time per request through Flask's test client, piece on and off, in fresh processes
+    (alternating): a steadier figure than throughput on a busy machine, without gunicorn."""
+    env_off, page = ITEMS[item]
+    path, cookies, _ = pages[page]
+    emails = (prepared.seeded.leader_emails[: args.sessions] if page in ("lesson", "home")
+              else [prepared.seeded.facilitator_email])
+    code = INPROCESS_CHILD.format(bench=str(BENCH), repo=str(args.repo), emails=emails,
+                                  path=path, requests=args.inprocess_requests)
+    env = {k: v for k, v in prepared.env.items() if not k.startswith("EXP_")}
+    rounds = []
+    for number in range(args.rounds):
+        order = [("on", {}), ("off", env_off)]
+        if number % 2:
+            order.reverse()
+        measured = {}
+        for label, extra in order:
+            done = subprocess.run([sys.executable, "-c", code], env=dict(env, **extra),
+                                  cwd=args.repo, capture_output=True, text=True, timeout=900)
+            if done.returncode:
+                raise SystemExit(f"in-process {item} ({label}) failed:\n{done.stderr[-3000:]}")
+            measured[label] = float(done.stdout.split()[-1])
+        measured["gain"] = measured["off"] / measured["on"] - 1  # more requests per CPU second
+        rounds.append(measured)
+        print(f"  {item} in-process round {number + 1}: on {measured['on']:.2f} ms CPU, off "
+              f"{measured['off']:.2f} ms CPU per request: gain {measured['gain']:+.1%}",
+              flush=True)
+    return {"on_ms": spread([r["on"] for r in rounds]),
+            "off_ms": spread([r["off"] for r in rounds]),
+            "gain": spread([r["gain"] for r in rounds]), "rounds": rounds}
+
+
 CONTENT_CHILD = """
 import sys, time, gc
 sys.path.insert(0, {bench!r})
@@ -165,25 +230,30 @@ def verdict(result: dict) -> str:
 
 def table(results: list[dict]) -> str:
     lines = ["| item | page | on: req/s (ratio) | off: req/s (ratio) | p99 on / off ms | "
-             "gain, median (rounds) | on-ratio noise | verdict |",
-             "|---|---|---:|---:|---:|---:|---:|---|"]
+             "gain, median (rounds) | on-ratio noise | in-process CPU ms on / off: gain "
+             "(rounds) | verdict |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---|"]
     for r in results:
         if r["item"] == "fastinline":
             on, off = r["on"]["load_and_render_s"], r["off"]["load_and_render_s"]
             lines.append(
                 f"| {r['item']} | {r['page']} | {on['median']:.2f} s | {off['median']:.2f} s | "
                 f"- | {r['gain']['median']:+.0%} ({r['gain']['min']:+.0%} to "
-                f"{r['gain']['max']:+.0%}) | {(on['max'] - on['min']) / on['median']:.0%} | "
+                f"{r['gain']['max']:+.0%}) | {(on['max'] - on['min']) / on['median']:.0%} | - | "
                 f"{verdict(r)} |")
             continue
         on, off = r["on"], r["off"]
         noise = (on["ratio"]["max"] - on["ratio"]["min"]) / on["ratio"]["median"]
+        inproc = r.get("inprocess")
+        cpu = (f"{inproc['on_ms']['median']:.2f} / {inproc['off_ms']['median']:.2f}: "
+               f"{inproc['gain']['median']:+.1%} ({inproc['gain']['min']:+.1%} to "
+               f"{inproc['gain']['max']:+.1%})" if inproc else "-")
         lines.append(
             f"| {r['item']} | {r['page']} | {on['rps']['median']:,.0f} "
             f"({on['ratio']['median']:.1%}) | {off['rps']['median']:,.0f} "
             f"({off['ratio']['median']:.1%}) | {on['p99_ms']['median']:.1f} / "
             f"{off['p99_ms']['median']:.1f} | {r['gain']['median']:+.1%} "
-            f"({r['gain']['min']:+.1%} to {r['gain']['max']:+.1%}) | {noise:.0%} | "
+            f"({r['gain']['min']:+.1%} to {r['gain']['max']:+.1%}) | {noise:.0%} | {cpu} | "
             f"{verdict(r)} |")
     return "\n".join(lines)
 
@@ -205,6 +275,11 @@ def main(argv=None) -> None:
     parser.add_argument("--sessions", type=int, default=16)
     parser.add_argument("--content-modules", type=int, default=10,
                         help="modules of 20 lessons in the synthetic course for fastinline")
+    parser.add_argument("--inprocess-requests", type=int, default=500,
+                        help="also time the page's CPU per request through the test client, "
+                             "best of 3 x this many per process (0: skip)")
+    parser.add_argument("--no-wrk", action="store_true",
+                        help="only the in-process figures (no servers under load)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     args.repo = args.repo.resolve()
@@ -232,12 +307,22 @@ def main(argv=None) -> None:
             load.wrk(minimal, "/", [], args, args.warmup)
             for item in servers:
                 began = time.perf_counter()
+                if args.no_wrk:
+                    results.append({"item": item, "page": load.PAGES[ITEMS[item][1]]})
+                    continue
                 results.append(server_item(stack, prepared, minimal, on, pages, item, args))
                 print(f"  ({time.perf_counter() - began:.0f} s)", flush=True)
+            if args.inprocess_requests:
+                on.stop()
+                minimal.stop()
+                for result in results:
+                    if result["item"] != "gc-freeze":  # a gunicorn hook: no worker here
+                        result["inprocess"] = inprocess_item(prepared, pages, result["item"],
+                                                             args)
     if "fastinline" in args.items:
         results.append(content_item(args))
     print()
-    print(table(results))
+    print(json.dumps(results, indent=1) if args.no_wrk else table(results))
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")

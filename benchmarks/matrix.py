@@ -72,16 +72,30 @@ def synthetic_catalog(real: Catalog, lessons: int) -> Catalog:
     return Catalog.build(modules, made_lessons, list(made_quizzes.values()))
 
 
+def _find():
+    """load.find: a name from the first module that has it (the app's modules moved)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from load import find
+
+    return find
+
+
 def seed(db_path: Path, leaders: int, lessons: int, url: str | None = None) -> dict:
     """Fill a new database (SQLite at db_path, or the empty database at url); return counts
     of what was written."""
     from sqlalchemy import insert
 
     from course.accounts import create_user
-    from course.cohorts import create_cohort
     from course.extensions import db
-    from course.learn.models import LessonProgress, QuizAttempt, Reflection, SelfAssessment
-    from course.models import Membership, Role, User, utcnow
+    from course.models import Role, User, utcnow
+
+    find = _find()
+    create_cohort = find("create_cohort", "course.cohorts.cohorts", "course.cohorts")
+    Membership = find("Membership", "course.cohorts.models", "course.models")
+    LessonProgress = find("LessonProgress", "course.progress.models", "course.learn.models")
+    QuizAttempt = find("QuizAttempt", "course.quizzes.models", "course.learn.models")
+    Reflection = find("Reflection", "course.reflections.models", "course.learn.models")
+    SelfAssessment = find("SelfAssessment", "course.self_assessment.models", "course.learn.models")
 
     app = create_app(config(db_path, url))
     rng = random.Random(SEED)

@@ -8,8 +8,9 @@ Seeds the data set of benchmarks/load.py into a temporary SQLite database (or, w
 the production settings, signs in 16 mid-course leaders through the login form and sends
 the lesson page through Flask's test client (the whole WSGI app: session, Flask-Login,
 CSRF, limiter, SQL, templates; no network or gunicorn). After a warm-up, it times
---requests requests without the profiler, then profiles as many again, and prints:
-the mean time per request; own (tottime) time by area (SQL driver, SQLAlchemy, Jinja and
+--requests requests without the profiler (and as many of the minimal page of
+benchmarks/minimal_app.py, for scale), then profiles as many again, and prints: the time
+per request; own (tottime) time by area (SQL driver, SQLAlchemy, Jinja and
 the compiled templates, Markdown, Flask, Werkzeug, Flask-Login, Flask-WTF, Flask-Limiter,
 the app's code); the cumulative time of the steps of a request; and the top functions by
 cumulative and by own time. The profiler roughly doubles the time of every Python call,
@@ -60,19 +61,19 @@ STEPS = [
     ("opening the cookie session", r"/flask/sessions\.py", "open_session"),
     ("saving the cookie session", r"/flask/sessions\.py", "save_session"),
     ("Flask-Login: current_user, first use", r"/flask_login/login_manager\.py", "_load_user"),
-    ("  course.sessions.load_user (session row and user: SQL)", r"course/sessions\.py",
+    ("  the user loader, load_user (session row and user: SQL)", r"/course/",
      "load_user"),
-    ("the view, course.learn.routes.lesson", r"course/learn/routes\.py", "lesson"),
-    ("  reflections_for_lesson (SQL)", r"course/learn/reflecting\.py", "reflections_for_lesson"),
-    ("  lesson_standing (SQL)", r"course/learn/routes\.py", "lesson_standing"),
-    ("  entries_for_lesson (SQL)", r"course/learn/experiments\.py", "entries_for_lesson"),
+    ("the view (the function named lesson)", r"/course/", "lesson"),
+    ("  reflections_for_lesson (SQL)", r"/course/", "reflections_for_lesson"),
+    ("  lesson_standing (SQL)", r"/course/", "lesson_standing"),
+    ("  entries_for_lesson (SQL)", r"/course/", "entries_for_lesson"),
     ("  render_template", r"/flask/templating\.py", "render_template"),
-    ("    cached_fragment (fragment look-ups)", r"course/fragments\.py", "cached_fragment"),
+    ("    cached_fragment (fragment look-ups)", r"/course/", "cached_fragment"),
     ("    csrf_token (Flask-WTF generate_csrf)", r"/flask_wtf/csrf\.py", "generate_csrf"),
     ("    url_for", r"/flask/app\.py", "url_for"),
     ("Flask-Limiter before-request check", r"/flask_limiter/", "_check_request_limit"),
     ("CSRF protect (before request)", r"/flask_wtf/csrf\.py", "csrf_protect"),
-    ("security headers (after request)", r"course/security\.py", "set_security_headers"),
+    ("security headers (after request)", r"/course/", "set_security_headers"),
     ("Flask-SQLAlchemy teardown (session removed)", r"/flask_sqlalchemy/extension\.py",
      "_teardown_session"),
     ("SQLAlchemy Session.execute, all", r"/sqlalchemy/orm/session\.py", "execute"),
@@ -146,6 +147,15 @@ def main(argv=None) -> None:
             began = time.perf_counter()
             one(n)
             times.append((time.perf_counter() - began) * 1000)
+        import minimal_app  # the yardstick page, through the same test client
+
+        yardstick = minimal_app.app.test_client()
+        minimal_times = []
+        for n in range(args.requests + 200):
+            began = time.perf_counter()
+            assert yardstick.get("/").status_code == 200
+            if n >= 200:
+                minimal_times.append((time.perf_counter() - began) * 1000)
         profiler = cProfile.Profile()
         began = time.perf_counter()
         profiler.enable()
@@ -155,10 +165,11 @@ def main(argv=None) -> None:
         profiled = (time.perf_counter() - began) * 1000 / args.requests
         if args.dump:
             profiler.dump_stats(args.dump)
-    report(profiler, args, path, times, profiled)
+    report(profiler, args, path, times, profiled, minimal_times)
 
 
-def report(profiler, args, path: str, times: list[float], profiled: float) -> None:
+def report(profiler, args, path: str, times: list[float], profiled: float,
+           minimal_times: list[float]) -> None:
     stats = pstats.Stats(profiler)
     total = sum(tt for _cc, _nc, tt, _ct, _callers in stats.stats.values())
     n = args.requests
@@ -166,7 +177,9 @@ def report(profiler, args, path: str, times: list[float], profiled: float) -> No
           f"{args.repo}")
     print(f"unprofiled: mean {statistics.mean(times):.2f} ms, median "
           f"{statistics.median(times):.2f} ms, p99 {statistics.quantiles(times, n=100)[98]:.2f}"
-          f" ms per request; profiled: {profiled:.2f} ms\n")
+          f" ms per request; profiled: {profiled:.2f} ms")
+    print(f"the minimal page (benchmarks/minimal_app.py) through the same test client: median "
+          f"{statistics.median(minimal_times):.2f} ms\n")
     by_area: dict[str, float] = {}
     for (filename, _line, name), (_cc, _nc, tt, _ct, callers) in stats.stats.items():
         if filename != "~" or re.search(AREAS[0][1], name):
