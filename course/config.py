@@ -22,6 +22,7 @@ ENV_SETTINGS = (
     "MAIL_FROM",
     "PROXY_HEADERS",
     "HSTS_SUBDOMAINS",
+    "REQUIRE_2FA",
 )
 
 PLACEHOLDER_KEYS = {"", "change-me", "changeme", "secret", "dev", "development", "placeholder"}
@@ -51,6 +52,9 @@ def defaults(instance_path: str) -> dict:
         "SESSION_ABSOLUTE_LIFETIME": timedelta(days=14),
         # "Keep me signed in on this device": idle limit and absolute lifetime both.
         "DEVICE_SESSION_LIFETIME": timedelta(days=30),
+        # Facilitators and admins need a second factor (passkey or TOTP) at sign-in. On in
+        # production; resolve() turns it off in development, testing and the demo.
+        "COURSE_REQUIRE_2FA": None,
         "PASSWORD_RESET_LIFETIME": timedelta(hours=2),
         "INVITATION_LIFETIME": timedelta(days=30),
         "LOGIN_RATE_LIMIT": "10 per 5 minutes",
@@ -72,6 +76,9 @@ def read_environment(environ: os._Environ | dict | None = None) -> dict:
         if not (value.isascii() and value.isdigit() and len(value) <= 2):
             raise RuntimeError("COURSE_PROXY_COUNT must be a whole number from 0 to 99")
         found["COURSE_PROXY_COUNT"] = int(value)
+    if "COURSE_REQUIRE_2FA" in found:
+        found["COURSE_REQUIRE_2FA"] = found["COURSE_REQUIRE_2FA"].strip().lower() in (
+            "1", "true", "yes", "on")
     if "COURSE_HSTS_SUBDOMAINS" in found:
         found["COURSE_HSTS_SUBDOMAINS"] = found["COURSE_HSTS_SUBDOMAINS"].strip().lower() in (
             "1", "true", "yes", "on")
@@ -110,6 +117,10 @@ def resolve(instance_path: str, test_config: dict | None = None) -> dict:
     settings.update(read_environment())
     if test_config:
         settings.update(test_config)
+    if settings.get("COURSE_REQUIRE_2FA") is None:
+        # On by default in production; off in development, testing (and so the demo).
+        local = settings["COURSE_ENV"] in ("development", "testing") or settings.get("TESTING")
+        settings["COURSE_REQUIRE_2FA"] = not local
     return settings
 
 

@@ -13,4 +13,10 @@ def _install_session_interface(state) -> None:
     state.app.session_interface = DeviceSessionInterface()
 
 
-from course.auth import account_views, passkey_views, views  # noqa: E402,F401  (views attach themselves to bp)
+from course.auth import (  # noqa: E402,F401  (views attach themselves to bp)
+    account_views,
+    passkey_views,
+    second_factor_views,
+    two_step_views,
+    views,
+)

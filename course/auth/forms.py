@@ -87,3 +87,20 @@ class PasskeyForm(FlaskForm):
 class PasskeySignInForm(FlaskForm):
     credential = HiddenField(validators=[Length(max=20000)])
     submit = SubmitField("Use a passkey")
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        "Code", validators=[DataRequired(), Length(max=40)],
+        description="The 6-digit code your authenticator app shows now, or one of your "
+                    "recovery codes.",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"})
+    submit = SubmitField("Continue")
+
+
+class TotpConfirmForm(FlaskForm):
+    code = StringField(
+        "Code from the app", validators=[DataRequired(), Length(max=20)],
+        description="Once the app shows Clearing, type the 6-digit code it shows.",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    submit = SubmitField("Confirm")

@@ -26,6 +26,7 @@ from course.passkeys.passkeys import (
     registration_options,
     remove_passkey,
 )
+from course.passkeys.second_factor import second_factor_required
 from course.sessions import start_session
 from course.tokens import hash_token, new_token
 
@@ -48,7 +49,8 @@ def read_credential(raw: str | None) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-def _json(text: str) -> Response:
+def json_response(text: str) -> Response:
+    """Options as JSON, never cached."""
     return Response(text, mimetype="application/json", headers={"Cache-Control": "no-store"})
 
 
@@ -62,7 +64,7 @@ def passkey_registration_options():
     """Options for making a new passkey on this device."""
     options = registration_options(current_user, challenge_binding())
     db.session.commit()
-    return _json(options)
+    return json_response(options)
 
 
 @bp.route("/account/passkeys", methods=["GET", "POST"])
@@ -109,7 +111,7 @@ def passkey_sign_in_options():
     """Options for signing in with any passkey this device holds for Clearing."""
     options = authentication_options(challenge_binding())
     db.session.commit()
-    return _json(options)
+    return json_response(options)
 
 
 @bp.post("/login/passkey")
@@ -123,11 +125,15 @@ def passkey_sign_in():
     credential = read_credential(form.credential.data) if form.validate_on_submit() else None
     if credential is not None:
         try:
-            user, _verified = authenticate_passkey(credential, challenge_binding())
+            user, verified = authenticate_passkey(credential, challenge_binding())
         except PasskeyError as failure:
             error = str(failure)
         else:
-            return finish_passkey_sign_in(user, request.args.get("next"))
+            if verified or not second_factor_required(user):
+                return finish_passkey_sign_in(user, request.args.get("next"))
+            # A passkey counts as both factors only when the device checked it was you.
+            error = ("This passkey did not check it was you (fingerprint, face or PIN). "
+                     "Sign in with your password and your code instead.")
     db.session.commit()  # a used challenge stays used
     return render_template("auth/login.html", form=LoginForm(formdata=None),
                            passkey_form=form, passkey_error=error), 400

@@ -22,12 +22,14 @@ from course.auth.forms import (
     RegisterForm,
     ResetForm,
 )
+from course.auth.second_factor_views import begin_second_factor
 from course.auth.throttle import password_attempts, remember_device
 from course.cohorts.cohorts import find_invitation, redeem_invitation
 from course.extensions import db, limiter
 from course.links import public_url
 from course.mail import send_mail
 from course.navigation import home_url, safe_next_url
+from course.passkeys.second_factor import second_factor_required
 from course.sessions import end_session, start_session
 
 
@@ -45,6 +47,9 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            if second_factor_required(user):
+                response = begin_second_factor(user, form.remember.data, request.args.get("next"))
+                return remember_device(response, user.email)
             start_session(user, keep=form.remember.data)
             db.session.commit()
             return remember_device(

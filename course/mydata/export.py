@@ -20,6 +20,7 @@ from course.extensions import db
 from course.journal.journal import build_journal, journal_markdown
 from course.models import User, utcnow
 from course.passkeys.passkeys import list_passkeys
+from course.passkeys.second_factor import has_totp, recovery_codes_left
 from course.progress.models import LessonProgress
 from course.quizzes.models import QuizAttempt
 from course.reflections.models import Reflection
@@ -89,13 +90,15 @@ def active_sessions(user_id: int) -> int:
 
 
 def sign_in_data(user_id: int) -> dict:
-    """Passkeys by name and date; never a credential id, public key or secret."""
+    """Passkeys by name and date, whether an app is set up; never key material or a secret."""
     return {
         "passkeys": [
             {"name": p.name, "created_at": _when(p.created_at),
              "last_used_at": _when(p.last_used_at)}
             for p in list_passkeys(user_id)
         ],
+        "two_step_sign_in": {"authenticator_app": has_totp(user_id),
+                             "unused_recovery_codes": recovery_codes_left(user_id)},
     }
 
 

@@ -1,4 +1,7 @@
-"""Passkeys and their one-time challenges. Key material never leaves these tables."""
+"""Passkeys, their one-time challenges, TOTP secrets and recovery codes.
+
+Key material and secrets never leave these tables (not in the data download, not in logs).
+"""
 
 from __future__ import annotations
 
@@ -41,3 +44,29 @@ class PasskeyChallenge(db.Model):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TotpSecret(db.Model):
+    """An authenticator app's shared secret; confirmed once the person typed a right code."""
+
+    __tablename__ = "totp_secrets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # at most two rows: the confirmed app, and a new one while the person moves to it
+    user_id: Mapped[int] = owner_column()
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the 30-second step of the last accepted code: a code is never accepted twice
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RecoveryCode(db.Model):
+    """A single-use code for when the phone is lost; only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = owner_column()
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

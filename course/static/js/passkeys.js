@@ -64,7 +64,8 @@
     var kind = form.getAttribute("data-passkey");
     var status = form.querySelector(".passkey-status");
     var field = form.querySelector("input[name=credential]");
-    var token = form.querySelector("input[name=csrf_token]").value;
+    var tokenField = form.querySelector("input[name=csrf_token]");
+    var token = tokenField ? tokenField.value : "";
     var busy = false;
 
     function say(text) { status.textContent = text; }
