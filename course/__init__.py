@@ -20,6 +20,7 @@ FEATURE_MODELS = (
     "course.experiments.models",
     "course.self_assessment.models",
     "course.passkeys.models",
+    "course.jobs.models",
 )
 
 
@@ -45,6 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_files,
     )
     from course.content import KINDS, load_catalog
+    from course.jobs import outbox  # noqa: F401 (registers the mail jobs and listeners)
+    from course.jobs import queue as jobs_queue
 
     for name in FEATURE_MODELS:
         importlib.import_module(name)
@@ -62,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    jobs_queue.init_app(app)
     security.init_app(app)
     static_files.init_app(app)
     fragments.init_fragments(app)

@@ -1,4 +1,4 @@
-"""Command line: flask --app wsgi users|cohorts|demo|backup (content is a CLI plugin)."""
+"""Command line: flask --app wsgi users|cohorts|demo|backup|jobs (content is a CLI plugin)."""
 
 from __future__ import annotations
 
@@ -110,5 +110,7 @@ def backup(path: Path) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the command groups to the app's CLI."""
-    for command in (users, cohorts, demo, backup):
+    from course.jobs.cli import jobs
+
+    for command in (users, cohorts, demo, backup, jobs):
         app.cli.add_command(command)

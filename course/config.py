@@ -15,6 +15,7 @@ ENV_SETTINGS = (
     "SECRET_KEY",
     "REDIS_URL",
     "SMTP_URL",
+    "SMTP_TIMEOUT",
     "CONTENT_DIR",
     "BASE_URL",
     "ENV",
@@ -37,6 +38,7 @@ def defaults(instance_path: str) -> dict:
         "COURSE_SECRET_KEY": None,
         "COURSE_REDIS_URL": None,
         "COURSE_SMTP_URL": None,
+        "COURSE_SMTP_TIMEOUT": 20,  # seconds per connect, read or write
         "COURSE_MAIL_FROM": "Clearing <no-reply@clearing.invalid>",
         "COURSE_CONTENT_DIR": str(REPO_ROOT),
         "COURSE_BASE_URL": "http://127.0.0.1:5000",
@@ -60,6 +62,18 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": "10 per 5 minutes",
         "RESET_RATE_LIMIT": "5 per 15 minutes",
         "PASSWORD_HASH_METHOD": "scrypt",
+        # The job queue (course/jobs): tests run its jobs at once, in the request's thread.
+        "JOBS_IMMEDIATE": False,
+        "JOBS_QUEUE_NAME": "clearing",  # the Redis key prefix; one per site on a shared Redis
+        # A failed email is tried again after 30 s, 1, 2, 4 ... minutes: 8 retries span
+        # about two hours, then it is marked failed and `jobs status` counts it.
+        "MAIL_RETRIES": 8,
+        "MAIL_RETRY_DELAY": 30,
+        # A claim older than this is taken to be from a consumer that died mid-send.
+        # Far longer than a send can take (COURSE_SMTP_TIMEOUT), so a live one is not doubled.
+        "MAIL_CLAIM_TIMEOUT": timedelta(minutes=15),
+        # Emails still queued this long after their commit are queued again by the sweep.
+        "MAIL_SWEEP_AFTER": timedelta(minutes=2),
     }
 
 

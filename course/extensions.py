@@ -1,10 +1,12 @@
-"""Flask extensions, created unbound; create_app() binds them."""
+"""Flask extensions and the job queue, created unbound; create_app() binds them."""
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from huey import Huey
+from huey.storage import MemoryStorage
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -27,3 +29,7 @@ db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+# The job queue. Tasks register on it at import, before any settings are known, so it is
+# made here with throwaway storage; course.jobs.queue.init_app() gives it SQLite (the
+# instance folder) or Redis. No results are kept: a job's outcome lives in the database.
+queue = Huey("clearing", results=False, storage_class=MemoryStorage)

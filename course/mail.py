@@ -1,34 +1,79 @@
-"""Outgoing mail: .eml files in instance/outbox/, or SMTP when COURSE_SMTP_URL is set."""
+"""Outgoing mail. `send_mail` queues an email; the job queue (course.jobs.outbox) sends
+it once the caller's transaction commits, by SMTP when COURSE_SMTP_URL is set, else as an
+.eml file in instance/outbox/."""
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 import ssl
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app, g
+from sqlalchemy.exc import IntegrityError
+
+from course.extensions import db
+from course.jobs.models import OutgoingEmail
+
+# session.info key: ids of the emails this transaction queued, handed to the job queue
+# when it commits (course.jobs.outbox listens) and forgotten when it rolls back.
+PENDING = "outgoing_email_ids"
+MAX_KEY = 200
 
 
-def build_message(to: str, subject: str, body: str) -> EmailMessage:
-    """Return a plain-text message from the configured sender."""
+def send_mail(to: str, subject: str, body: str, *, key: str | None = None,
+              reply_to: str | None = None) -> OutgoingEmail | None:
+    """Queue one email, sent after the caller commits; None if `key` was queued before.
+
+    The key makes the email idempotent: a retry, a restart or a second consumer sends it
+    once. Pass one naming what the email is for ("invitation:12"); without it the key is
+    a hash of the email itself, so the very same email queued twice goes once.
+    """
+    if key is None:
+        key = "content:" + _digest(to, subject, body, reply_to or "")
+    elif len(key) > MAX_KEY:
+        key = key[:100] + ":" + _digest(key)
+    email = OutgoingEmail(key=key, recipient=to, reply_to=reply_to, subject=subject, body=body)
+    try:
+        with db.session.begin_nested():  # only this row goes back if the key is taken
+            db.session.add(email)
+    except IntegrityError:
+        return None
+    db.session.info.setdefault(PENDING, []).append(email.id)
+    return email
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:40]
+
+
+def build_message(to: str, subject: str, body: str, *, key: str | None = None,
+                  reply_to: str | None = None) -> EmailMessage:
+    """Return a plain-text message from the configured sender; its Message-ID comes from
+    the idempotency key, so a resent copy is recognisably the same email."""
+    sender = current_app.config["COURSE_MAIL_FROM"]
     message = EmailMessage()
-    message["From"] = current_app.config["COURSE_MAIL_FROM"]
+    message["From"] = sender
     message["To"] = to
+    if reply_to:
+        message["Reply-To"] = reply_to
     message["Subject"] = subject
     message["Date"] = datetime.now(UTC)
-    message["Message-ID"] = make_msgid(domain="clearing")
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "clearing"
+    token = _digest(key) if key else _digest(to, subject, body, str(datetime.now(UTC)))
+    message["Message-ID"] = f"<{token}@{domain}>"
     message.set_content(body)
     return message
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send one message by SMTP, or write it into the outbox folder."""
-    message = build_message(to, subject, body)
+def transmit(message: EmailMessage) -> None:
+    """Hand one message to SMTP now, or write it into the outbox folder (the consumer's
+    side of sending; requests call send_mail)."""
     smtp_url = current_app.config.get("COURSE_SMTP_URL")
     if smtp_url:
         _send_smtp(smtp_url, message)
@@ -59,12 +104,14 @@ class _Batch:
             self.client.send_message(message)
 
     def close(self) -> None:
-        if self.client is not None:
-            try:
-                self.client.quit()
-            except (smtplib.SMTPException, OSError):
-                self.client.close()
-            self.client = None
+        client, self.client = self.client, None
+        if client is None:
+            return
+        try:
+            with client:  # the client's own exit: QUIT, then close the socket
+                pass
+        except (smtplib.SMTPException, OSError):
+            pass  # every message was handed over already; a failed goodbye loses none
 
 
 @contextmanager
@@ -92,7 +139,9 @@ def _write_outbox(message: EmailMessage) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     msgid = message["Message-ID"].strip("<>").split("@")[0]
     path = folder / f"{stamp}-{msgid}.eml"
-    path.write_bytes(bytes(message))
+    partial = path.with_suffix(".part")  # renamed when whole: a reader never sees half
+    partial.write_bytes(bytes(message))
+    partial.replace(path)
     return path
 
 
@@ -114,10 +163,14 @@ def _connect(url: str) -> smtplib.SMTP:
         raise RuntimeError("COURSE_SMTP_URL must start with smtp:// or smtps://")
     options = parse_qs(parts.query)
     context = ssl.create_default_context()
+    # Every connect, read and write gives up after this many seconds: a hung server fails
+    # the send (to be retried later) instead of holding a consumer thread.
+    timeout = float(current_app.config["COURSE_SMTP_TIMEOUT"])
     if parts.scheme == "smtps":
-        client = smtplib.SMTP_SSL(parts.hostname, parts.port or 465, context=context, timeout=20)
+        client = smtplib.SMTP_SSL(parts.hostname, parts.port or 465, context=context,
+                                  timeout=timeout)
     else:
-        client = smtplib.SMTP(parts.hostname, parts.port or 25, timeout=20)
+        client = smtplib.SMTP(parts.hostname, parts.port or 25, timeout=timeout)
     try:
         if parts.scheme == "smtp" and options.get("starttls", ["0"])[0] in ("1", "true", "yes"):
             client.starttls(context=context)

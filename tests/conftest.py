@@ -70,6 +70,9 @@ def base_config(tmp_path, **overrides) -> dict:
         "RATELIMIT_ENABLED": False,
         # Fast hashing in tests; production uses scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Huey's testing mode: queued mail is sent as the request commits, so a test reads
+        # the outbox right after the request. tests/integration/test_jobs.py runs a real queue.
+        "JOBS_IMMEDIATE": True,
     }
     config.update(overrides)
     return config

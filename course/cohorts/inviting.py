@@ -95,7 +95,8 @@ def invite_by_email(viewer: User, cohort: Cohort, text: str) -> InviteReport:
             send_mail(email, f"Your invitation to {cohort.name} on Clearing",
                       render_template("facilitate/email/invitation.txt", cohort=cohort,
                                       sender=viewer, link=invitation_url(token),
-                                      valid_until=invitation.expires_at))
+                                      valid_until=invitation.expires_at),
+                      key=f"invitation:{invitation.id}")
         except (smtplib.SMTPException, OSError):
             current_app.logger.exception("Could not send an invitation email")
             revoke_invitation(invitation)  # nobody holds its token: no live link is left

@@ -20,7 +20,7 @@ from course.cohorts.scoping import visible_leaders
 from course.extensions import db
 from course.idempotency import check_form_key
 from course.links import public_url
-from course.mail import mail_batch, send_mail
+from course.mail import send_mail
 from course.models import User, utcnow
 from course.progress.activity import INACTIVE_AFTER, is_inactive, last_active_by_leader
 from course.progress.models import LessonProgress
@@ -135,15 +135,16 @@ def nudged_with(keys: list[str]) -> set[str]:
 
 def send_nudges(viewer: User, cohort: Cohort, leaders: list[User], subject: str,
                 message: str, form_key: str | None = None) -> NudgeReport:
-    """Email each leader the facilitator's message; log a Nudge for every one that went.
+    """Queue an email of the facilitator's message to each leader; log a Nudge for each.
 
     The same form_key twice emails each leader once. One submit reaches several leaders,
     so each leader's Nudge carries its own key, "<form_key>-<leader id>", in the unique
     column. The row is written (in a savepoint) before the email goes: a repeat of the
     form finds it, and a twin racing this request trips the unique key, and either way
-    that leader counts as reminded without a second email. A failed email takes its row
-    back, so sending the same form again retries only those leaders. Without a form_key
-    (an old page, a script) every submit sends.
+    that leader counts as reminded without a second email. An email that cannot be queued
+    takes its row back, so sending the same form again retries only those leaders; once
+    queued, the job queue retries a failing mail server itself. Without a form_key (an old
+    page, a script) every submit sends.
     """
     subject, message = clean_subject(subject), clean_message(message)
     form_key = check_form_key(form_key, NudgeError, limit=MAX_FORM_KEY)
@@ -151,27 +152,30 @@ def send_nudges(viewer: User, cohort: Cohort, leaders: list[User], subject: str,
     done = nudged_with([key for key in keys.values() if key])
     link = public_url("learn.home")
     report = NudgeReport()
-    with mail_batch():  # one SMTP connection for the whole list
-        for leader in leaders:
-            if keys[leader.id] in done:
-                report.sent.append(leader)
-                continue
-            body = render_template("facilitate/email/nudge.txt", leader=leader, sender=viewer,
-                                   cohort=cohort, message=message, link=link)
-            try:
-                with db.session.begin_nested():
-                    db.session.add(Nudge(cohort_id=cohort.id, leader_id=leader.id,
-                                         sent_by_id=viewer.id, subject=subject, message=message,
-                                         created_at=utcnow(), form_key=keys[leader.id]))
-                    db.session.flush()  # claim the key before the email goes, not after
-                    send_mail(leader.email, subject, body)
-            except IntegrityError:  # the same form raced in twice; the other one emails them
-                if keys[leader.id] is None:
-                    raise
-            except (smtplib.SMTPException, OSError):
-                # Name nobody's words: the log says who was not reached, not what was said.
-                current_app.logger.exception("Could not send a reminder to user %s", leader.id)
-                report.failed.append(leader)
-                continue
+    for leader in leaders:
+        if keys[leader.id] in done:
             report.sent.append(leader)
+            continue
+        body = render_template("facilitate/email/nudge.txt", leader=leader, sender=viewer,
+                               cohort=cohort, message=message, link=link)
+        try:
+            with db.session.begin_nested():
+                nudge = Nudge(cohort_id=cohort.id, leader_id=leader.id, sent_by_id=viewer.id,
+                              subject=subject, message=message, created_at=utcnow(),
+                              form_key=keys[leader.id])
+                db.session.add(nudge)
+                db.session.flush()  # claim the key before the email is queued, not after
+                # Queued, sent once the view commits; the key keeps it to one email, and
+                # the leader's reply goes to the facilitator, not to the no-reply sender.
+                send_mail(leader.email, subject, body, reply_to=viewer.email,
+                          key=f"nudge:{keys[leader.id] or f'row-{nudge.id}'}")
+        except IntegrityError:  # the same form raced in twice; the other one emails them
+            if keys[leader.id] is None:
+                raise
+        except (smtplib.SMTPException, OSError):
+            # Name nobody's words: the log says who was not reached, not what was said.
+            current_app.logger.exception("Could not send a reminder to user %s", leader.id)
+            report.failed.append(leader)
+            continue
+        report.sent.append(leader)
     return report
