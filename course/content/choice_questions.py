@@ -100,6 +100,11 @@ class ChoiceQuestion(Question):
     input_template = "questions/choice.html"
     several: ClassVar[bool] = False  # check boxes rather than radio buttons
 
+    def grading_key(self) -> tuple:
+        """The options' texts, order, rightness and weights: not their feedback."""
+        return (self.type_name,
+                tuple((option.text, option.correct, option.weight) for option in self.options))
+
     @property
     def weighted(self) -> bool:
         """Return whether the options carry percentage weights."""
@@ -190,6 +195,11 @@ class TrueFalse(Question):
     type_name = "true-false"
     fields = ("answer", "feedback_true", "feedback_false")
     input_template = "questions/true-false.html"
+
+
+    def grading_key(self) -> tuple:
+        """The right answer, not the feedback texts."""
+        return (self.type_name, self.answer)
 
     @classmethod
     def from_definition(cls, fields, render, id, prompt_html, explanation_html):

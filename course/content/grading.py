@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
@@ -78,6 +80,17 @@ class Question:
     def type(self) -> str:
         """Return the type name used in quiz files, e.g. 'single'."""
         return self.type_name
+
+    def grading_key(self) -> tuple:
+        """What grading a stored response depends on: everything but the prose around it.
+        A type whose feedback texts can change without changing the grade narrows this."""
+        return (self.type_name, repr(replace(self, prompt_html="", explanation_html="")))
+
+    @cached_property
+    def version(self) -> str:
+        """A short fingerprint of grading_key(): an answer stored with another version was
+        given to a question that has changed since, so it is not re-graded against it."""
+        return hashlib.sha256(repr(self.grading_key()).encode()).hexdigest()[:12]
 
     @property
     def scored(self) -> bool:

@@ -42,6 +42,7 @@ def grade_quiz(quiz: Quiz, responses: dict[str, list[str]]) -> tuple[dict, float
             continue
         results[question.id] = {
             "response": responses.get(question.id, []),
+            "version": question.version,  # the question as it was answered
             "score": grade.score,
             "correct": grade.correct,
             "answer": grade.answer_summary,
@@ -103,12 +104,13 @@ def quiz_summary_columns(user_id: int, quiz_id: str) -> tuple:
 
 
 def attempt_feedback(quiz: Quiz, attempt: QuizAttempt) -> list[tuple]:
-    """Each question with its re-graded feedback (None if the question changed since)."""
+    """Each question with its re-graded feedback (None if the question changed since: an
+    answer is re-graded only against the version of the question it was given to)."""
     shown = []
     for question in quiz.questions:
         stored = attempt.answers.get(question.id)
         grade = None
-        if stored is not None:
+        if stored is not None and stored.get("version") == question.version:
             try:
                 grade = question.grade(stored["response"])
             except InvalidAnswer:

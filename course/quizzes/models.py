@@ -22,6 +22,7 @@ class QuizAttempt(db.Model):
     lesson_id: Mapped[str | None] = mapped_column(String(CONTENT_ID))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     score: Mapped[float | None]  # 0..1 over the scored questions; None when none are scored
-    # {question_id: {"response": [...], "score": float|None, "correct": bool|None, "answer": str}}
+    # {question_id: {"response": [...], "version": the question's version when answered,
+    #                "score": float|None, "correct": bool|None, "answer": str}}
     answers: Mapped[dict] = mapped_column(JSON)
     form_key: Mapped[str | None] = mapped_column(String(64), unique=True)

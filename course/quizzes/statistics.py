@@ -69,14 +69,19 @@ def quiz_figures(leader_ids, catalog: Catalog) -> tuple[QuizFigures, ...]:
     # not one JSON document per leader and quiz; each distinct response is graded once.
     answer = func.json_each(QuizAttempt.answers).table_valued("key", "value")
     response = type_coerce(answer.c.value, JSON)["response"].as_string()
+    version = type_coerce(answer.c.value, JSON)["version"].as_string()
+    versions = {(quiz.id, q.id): q.version for quiz in catalog.quizzes.values()
+                for q in quiz.questions}
     tallies: dict[str, Counter[tuple]] = {}
-    for quiz_id, question_id, given, count in db.session.execute(
-        select(QuizAttempt.quiz_id, answer.c.key, response, func.count())
+    for quiz_id, question_id, given, answered_version, count in db.session.execute(
+        select(QuizAttempt.quiz_id, answer.c.key, response, version, func.count())
         .select_from(QuizAttempt)
         .join(answer, true())
         .where(QuizAttempt.id.in_(latest()))
-        .group_by(QuizAttempt.quiz_id, answer.c.key, response)
+        .group_by(QuizAttempt.quiz_id, answer.c.key, response, version)
     ):
+        if answered_version != versions.get((quiz_id, question_id)):
+            continue  # given to an earlier version of the question: not counted against this
         values = json.loads(given) if given else None
         if isinstance(values, list):
             key = (question_id, tuple(str(value) for value in values))

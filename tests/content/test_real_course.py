@@ -101,3 +101,21 @@ def test_readings_are_readable():
         row = readability.measure(REPO, path, textstat)
         assert 400 <= row.words <= 1300, (path.name, row.words)
         assert row.flesch >= 50, (path.name, row.flesch)
+
+
+def test_quizzes_meet_the_second_edition_targets(catalog):
+    """No tells: the right answer rarely the longest, true/false balanced, 3-5 options."""
+    singles = longest = true_false = false = 0
+    for lesson in catalog.ordered_lessons:
+        for question in catalog.quiz(lesson.quiz_id).questions:
+            if isinstance(question, SingleChoice):
+                singles += 1
+                assert 3 <= len(question.options) <= 5, question.id
+                right = max(len(o.text) for o in question.options if o.correct)
+                wrong = max(len(o.text) for o in question.options if not o.correct)
+                longest += right > wrong
+            elif isinstance(question, TrueFalse):
+                true_false += 1
+                false += not question.answer
+    assert longest <= singles / 3, (longest, singles)
+    assert true_false == 0 or 0.35 <= false / true_false <= 0.65, (false, true_false)

@@ -74,3 +74,25 @@ def test_a_key_another_leader_used_is_refused(leader, make_leader, catalog, firs
         submit_quiz(leader.id, quiz, first_lesson.id, wrong_answers(quiz), "same")
     assert quiz_summary(leader.id, quiz.id).attempts == 0
     assert quiz_summary(theirs.user_id, quiz.id).attempts == 1
+
+
+def test_an_answer_to_an_earlier_version_is_not_regraded(leader, catalog, first_lesson):
+    """A quiz rewritten under a leader's old attempt: the old answer is shown as given to a
+    question that has changed, never graded against the new options."""
+    from dataclasses import replace
+
+    from course.quizzes.attempts import attempt_feedback
+
+    quiz = catalog.quizzes[first_lesson.quiz_id]
+    attempt = submit_quiz(leader.id, quiz, first_lesson.id, right_answers(quiz), "v1")
+    assert all(result["grade"] is not None for _, result in attempt_feedback(quiz, attempt))
+    first = quiz.questions[0]
+    reordered = replace(first, options=tuple(reversed(first.options)))
+    assert reordered.version != first.version
+    # Only the prose changed: the answer still stands.
+    reworded = replace(first, prompt_html="<p>Reworded.</p>", explanation_html="")
+    assert reworded.version == first.version
+    changed = replace(quiz, questions=(reordered, *quiz.questions[1:]))
+    shown = dict((q.id, r) for q, r in attempt_feedback(changed, attempt))
+    assert shown[first.id]["grade"] is None
+    assert all(shown[q.id]["grade"] is not None for q in quiz.questions[1:])
