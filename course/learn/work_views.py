@@ -97,6 +97,10 @@ def rescue_reflection():
                 signed_in=False, prompt=_prompt(lesson, prompt_id),
                 login_error="That email and password do not match an active account.",
             ), 401
+        if not user.is_leader:
+            # Only leaders write reflections; and a facilitator's sign-in must pass the
+            # second factor (course/auth), which this shortcut does not ask for.
+            abort(403)
         start_session(user)
     refuse_unless(Role.LEADER)  # signed in by now: a facilitator gets 403
     try:

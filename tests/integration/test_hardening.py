@@ -301,3 +301,20 @@ def test_csv_defuses_formulas_behind_control_characters(value):
 
     assert safe_cell(value) == "'" + value
     assert safe_cell("a=b") == "a=b"
+
+
+def test_rescue_sign_in_starts_no_session_for_a_facilitator(make_app, make_facilitator):
+    """The rescue sign-in is for leaders; a facilitator's sign-in must pass the second
+    factor, which this shortcut does not ask for, so it starts no session at all."""
+    from course.models import UserSession
+
+    app = make_app()
+    facilitator = make_facilitator()
+    client = app.test_client()
+    response = client.post("/reflections/rescue", data={
+        "email": facilitator.email, "password": PASSWORD, "lesson_id": "where-am-i",
+        "prompt_id": "my-fog", "text": "words"})
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(UserSession.id))) == 0
+    assert client.get("/facilitate/").status_code == 302  # still signed out
