@@ -104,6 +104,9 @@ def seed(db_path: Path, leaders: int, lessons: int, url: str | None = None) -> d
         catalog = synthetic_catalog(app.extensions["catalog"], lessons)
         facilitator = create_user("fran@example.org", "Fran Facilitator", Role.FACILITATOR,
                                   PASSWORD)
+        from load import add_totp
+
+        add_totp(facilitator.id)  # a second factor, where the code asks facilitators for one
         cohort_id = create_cohort("Benchmark cohort", facilitator).id
         db.session.commit()
         now = utcnow()
