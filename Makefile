@@ -24,7 +24,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-run
 
 # gunicorn with gunicorn.conf.py, as in production (its access log hides reset and
-# invitation tokens); development adds one worker and reloading on code changes.
+# invitation tokens); development adds one worker and reloading on code changes. A job
+# queue consumer (mail) runs beside it: Ctrl-C, or TERM to make, stops both. Not `exec`:
+# the shell stays to wait for gunicorn and then to stop the consumer.
 run: $(VENV)/.installed-run
 	export COURSE_ENV=$${COURSE_ENV:-development}; \
 	export COURSE_BASE_URL=$${COURSE_BASE_URL:-http://$(HOST):$(PORT)}; \
@@ -34,8 +36,12 @@ run: $(VENV)/.installed-run
 	  $(FLASK) demo --if-empty || exit 1; \
 	  export GUNICORN_WORKERS=$${GUNICORN_WORKERS:-1}; RELOAD=--reload; \
 	fi; \
-	echo "Serving Clearing on http://$(HOST):$(PORT) ($$COURSE_ENV)"; \
-	exec $(BIN)/gunicorn -c gunicorn.conf.py $$RELOAD wsgi:app
+	$(FLASK) jobs worker & consumer=$$!; \
+	$(BIN)/gunicorn -c gunicorn.conf.py $$RELOAD wsgi:app & server=$$!; \
+	stop() { trap - INT TERM EXIT; kill -TERM $$server; kill -INT $$consumer; wait $$server $$consumer; } 2>/dev/null; \
+	trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM; trap stop EXIT; \
+	echo "Serving Clearing on http://$(HOST):$(PORT) ($$COURSE_ENV) with a job consumer"; \
+	wait $$server
 
 # The whole suite on SQLite, then again on PostgreSQL when it answers (always under CI).
 test: $(VENV)/.installed-test
