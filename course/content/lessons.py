@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from course.content.fields import Fields
 from course.content.files import prose, read_mapping, read_source
-from course.content.models import KINDS, Experiment, Lesson, Module, ReflectionPrompt
+from course.content.models import KINDS, Experiment, Lesson, Module, Quiz, ReflectionPrompt
 from course.content.problems import Problem
 from course.content.render import Renderer
 from course.content.yamlsrc import YamlProblem, split_front_matter
@@ -20,6 +22,44 @@ LESSON_FIELDS = (
 REQUIRED_LESSON_FIELDS = LESSON_FIELDS[:8]
 # A word is anything between spaces with a letter or digit in it: Markdown marks are not.
 _WORD = re.compile(r"\S*[^\W_]\S*")
+WORDS_PER_MINUTE = 200  # reading on a phone, between meetings
+MINUTES_PER_QUESTION = 1
+
+
+@dataclass(frozen=True)
+class LessonTime:
+    """What a lesson takes, from its files: the one formula for the page and `content check`.
+
+    Reading is kept to a tenth of a minute (rounded up); trying and checking are whole
+    minutes, so the whole minutes shown for each part add up exactly to `needed`.
+    """
+
+    words: int
+    reading_exact: float
+    trying: int
+    questions: int
+
+    @property
+    def reading(self) -> int:
+        """Whole reading minutes, rounded up."""
+        return math.ceil(self.reading_exact)
+
+    @property
+    def checking(self) -> int:
+        """Minutes for the quiz: one per question."""
+        return MINUTES_PER_QUESTION * self.questions
+
+    @property
+    def needed(self) -> int:
+        """The whole minutes the lesson takes."""
+        return math.ceil(self.reading_exact + self.trying + self.checking)
+
+
+def lesson_time(lesson: Lesson, quiz: Quiz | None) -> LessonTime:
+    """Reading at WORDS_PER_MINUTE, the try-this minutes and a minute per quiz question."""
+    reading = math.ceil(10 * lesson.word_count / WORDS_PER_MINUTE) / 10
+    return LessonTime(lesson.word_count, reading, lesson.try_this.minutes,
+                      len(quiz.questions) if quiz is not None else 0)
 
 
 def read_module(

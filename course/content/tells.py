@@ -7,10 +7,9 @@ reading, experiment and quiz take breaks the promise made on the course map.
 
 from __future__ import annotations
 
-import math
-
 from course.content.choice_questions import ChoiceQuestion, SingleChoice, TrueFalse
 from course.content.fields import Fields, plural
+from course.content.lessons import MINUTES_PER_QUESTION, WORDS_PER_MINUTE, lesson_time
 from course.content.models import Lesson, Quiz
 from course.content.problems import Problem
 from course.content.yamlsrc import LineDict
@@ -20,8 +19,6 @@ from course.content.yamlsrc import LineDict
 LONG_RATIO = 1.5
 LONG_MARGIN = 20
 MIN_OPTIONS = 3
-WORDS_PER_MINUTE = 200  # reading on a phone, between meetings
-MINUTES_PER_QUESTION = 1
 
 
 def find_warnings(
@@ -89,24 +86,14 @@ def _long_right_answer(
     return found
 
 
-def lesson_minutes(lesson: Lesson, quiz: Quiz | None) -> tuple[int, float, int, int]:
-    """Return (minutes needed, reading minutes, experiment minutes, quiz questions).
-
-    Reading minutes are rounded up to a tenth, which never changes the whole minutes
-    needed, so that the parts as printed add up to what is asked for.
-    """
-    reading = math.ceil(10 * lesson.word_count / WORDS_PER_MINUTE) / 10
-    questions = len(quiz.questions) if quiz is not None else 0
-    experiment = lesson.try_this.minutes
-    needed = math.ceil(reading + experiment + MINUTES_PER_QUESTION * questions)
-    return needed, reading, experiment, questions
-
-
 def _timing_warnings(lesson: Lesson, fields: Fields, quiz: Quiz | None) -> list[Problem]:
-    needed, reading, experiment, questions = lesson_minutes(lesson, quiz)
+    # The same formula the lesson page shows (course.content.lessons.lesson_time).
+    time = lesson_time(lesson, quiz)
+    needed, reading, experiment, questions = (time.needed, time.reading_exact, time.trying,
+                                              time.questions)
     if lesson.minutes >= needed:
         return []
-    total = reading + experiment + MINUTES_PER_QUESTION * questions
+    total = reading + experiment + time.checking
     rounded = "" if total == needed else f", rounded up to {needed}"
     return [_warning(
         lesson.path, fields.line("minutes"),

@@ -15,6 +15,7 @@ from course.auth.throttle import password_attempts, remember_device
 from course.experiments.experiments import ExperimentError, add_entry, parse_measures
 from course.experiments.models import ExperimentEntry
 from course.extensions import csrf, db
+from course.idempotency import STALE_FORM, USED_FORM
 from course.learn import bp
 from course.learn.lesson_views import catalog, lesson_or_404, render_lesson
 from course.models import Role
@@ -173,18 +174,25 @@ def submit_quiz_view(lesson_id: str):
 @bp.post("/lessons/<lesson_id>/experiments")
 @leader_required
 def add_experiment(lesson_id: str):
-    """Log a 'try this' entry."""
+    """Log a 'try this' entry; a refusal names the field it is about."""
     lesson = lesson_or_404(lesson_id)
     values = request.form.to_dict()
+    field = "done_on"  # which field a refusal is about, so the message sits beside it
     try:
         done_on = _parse_date(values.get("done_on", ""))
-        raw_measures = {k[2:]: v for k, v in values.items() if k.startswith("m:")}
-        measures = parse_measures(lesson, raw_measures)
+        measures = {}
+        for number, label in enumerate(lesson.try_this.measures, 1):
+            field = f"measure-{number}"
+            measures |= parse_measures(lesson, {label: values.get(f"m:{label}", "")})
+        field = "done_on" if done_on > date.today() else "entry-text"
         add_entry(current_user.id, lesson, done_on, values.get("text", ""), measures,
                   values.get("form_key"))
     except ExperimentError as error:
         db.session.rollback()
-        return render_lesson(lesson, status=400, entry_error=str(error), entry_values=values)
+        # A stale or used form is about the whole form, not one field.
+        about_form = str(error) in (STALE_FORM, USED_FORM)
+        return render_lesson(lesson, status=400, entry_error=str(error), entry_values=values,
+                             entry_field=None if about_form else field)
     db.session.commit()
     flash("Experiment logged.", "success")
     return redirect(_lesson_anchor(lesson.id, "try-heading"))
@@ -213,34 +221,53 @@ def complete(lesson_id: str):
         complete_lesson(current_user.id, lesson)
     except CompletionError as error:
         db.session.rollback()
-        flash(str(error), "error")
-        return redirect(_lesson_anchor(lesson.id, "reflect-heading"))
+        # Said at the button that was pressed (the form posts to #complete), not at the top.
+        return render_lesson(lesson, status=400, completion_error=str(error))
     db.session.commit()
     following = catalog().next_lesson(lesson.id)
     flash(f"“{lesson.title}” is done.", "success")
+    # An explicit anchor: a redirect without one would inherit the form's #complete.
     if following:
-        return redirect(url_for("learn.lesson", lesson_id=following.id))
-    return redirect(url_for("learn.home"))
+        return redirect(url_for("learn.lesson", lesson_id=following.id, _anchor="main"))
+    return redirect(url_for("learn.home", _anchor="main"))
 
 
-@bp.post("/reflections/<int:reflection_id>/delete")
+def _confirm_delete(what: str, text: str, lesson_id: str, anchor: str, action: str,
+                    detail: str = ""):
+    lesson = lesson_or_404(lesson_id)
+    return render_template("learn/confirm_delete.html", what=what, text=text, lesson=lesson,
+                           detail=detail, action=action,
+                           back=_lesson_anchor(lesson.id, anchor))
+
+
+@bp.route("/reflections/<int:reflection_id>/delete", methods=["GET", "POST"])
 @leader_required
 def delete_reflection(reflection_id: int):
-    """Delete a reflection and its saved versions."""
+    """Ask first (GOV.UK's confirmation page); delete the reflection and its versions on Delete."""
     reflection = get_mine_or_404(Reflection, current_user.id, reflection_id)
     lesson_id, prompt_id = reflection.lesson_id, reflection.prompt_id
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        versions = len(reflection.versions)
+        detail = (f"Its {versions} saved versions go too. " if versions > 1 else "")
+        return _confirm_delete("reflection", reflection.text, lesson_id,
+                               f"reflection-{prompt_id}", request.path,
+                               detail + "This cannot be undone.")
     db.session.delete(reflection)
     db.session.commit()
     flash("Reflection deleted.", "info")
     return redirect(_lesson_anchor(lesson_id, f"reflection-{prompt_id}"))
 
 
-@bp.post("/experiments/<int:entry_id>/delete")
+@bp.route("/experiments/<int:entry_id>/delete", methods=["GET", "POST"])
 @leader_required
 def delete_experiment(entry_id: int):
-    """Delete one 'try this' log entry."""
+    """Ask first; delete one 'try this' log entry on Delete."""
     entry = get_mine_or_404(ExperimentEntry, current_user.id, entry_id)
     lesson_id = entry.lesson_id
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return _confirm_delete(f"entry from {entry.done_on.strftime('%-d %b %Y')}", entry.text,
+                               lesson_id, "try-heading", request.path,
+                               "This cannot be undone.")
     db.session.delete(entry)
     db.session.commit()
     flash("Entry deleted.", "info")

@@ -260,7 +260,7 @@ def test_deleting_the_reflection_deletes_its_replies(app, client, auth, world, s
     client.post(reply_url(world, shared), data={"text": "Gone with it."})
     leader_client = app.test_client()
     Auth(leader_client).login(world.leader)
-    leader_client.post(f"/reflections/{shared.id}/delete")
+    leader_client.post(f"/reflections/{shared.id}/delete", data={"confirm": "yes"})
     assert db.session.scalar(select(func.count(ReflectionReply.id))) == 0
 
 

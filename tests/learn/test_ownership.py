@@ -75,8 +75,10 @@ def test_owner_can_delete(client, auth, a_rows, first_lesson):
     db.session.add(SelfAssessment(user_id=owner, stage="before", skipped=True))
     db.session.commit()
     auth.login(db.session.get(User, owner))
-    assert client.post(f"/experiments/{a_rows['entry']}/delete").status_code == 302
-    assert client.post(f"/reflections/{a_rows['reflection']}/delete").status_code == 302
+    assert client.post(f"/experiments/{a_rows['entry']}/delete",
+                       data={"confirm": "yes"}).status_code == 302
+    assert client.post(f"/reflections/{a_rows['reflection']}/delete",
+                       data={"confirm": "yes"}).status_code == 302
     assert db.session.scalars(select(Reflection)).all() == []
     assert db.session.scalars(select(ExperimentEntry)).all() == []
 
