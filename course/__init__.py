@@ -21,6 +21,7 @@ FEATURE_MODELS = (
     "course.self_assessment.models",
     "course.passkeys.models",
     "course.jobs.models",
+    "course.journal.models",
 )
 
 
@@ -44,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         security,
         sessions,
         static_files,
+        timezones,
     )
     from course.content import KINDS, load_catalog
     from course.jobs import outbox  # noqa: F401 (registers the mail jobs and listeners)
@@ -70,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     static_files.init_app(app)
     fragments.init_fragments(app)
     errors.init_app(app)
+    timezones.init_app(app)
     register_blueprints(app)
 
     from course.cli import register_commands

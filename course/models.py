@@ -14,6 +14,8 @@ from sqlalchemy.types import TypeDecorator
 
 from course.extensions import db
 
+DEFAULT_TIME_ZONE = "Europe/London"
+
 if TYPE_CHECKING:
     from course.cohorts.models import Membership
 
@@ -66,6 +68,12 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The first-session welcome is shown once; set when the leader moves on from it.
+    welcome_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Every time shown to this person is in this zone (an IANA name; see course/timezones.py).
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
+    )
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

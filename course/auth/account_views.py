@@ -1,14 +1,15 @@
-"""The account page: signed-in devices and signing out everywhere."""
+"""The account page: signed-in devices, signing out everywhere and the time zone."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from course.auth import bp
 from course.extensions import db
 from course.passkeys.passkeys import list_passkeys
 from course.sessions import current_session_id, end_all_sessions, list_sessions
+from course.timezones import COMMON_ZONES, ZONE_NAMES
 
 # (what the User-Agent contains, what to call it), first match wins: Edge and Opera
 # also say "Chrome", Chrome also says "Safari".
@@ -36,6 +37,21 @@ def account():
     devices = [(row, describe_browser(row.user_agent)) for row in list_sessions(current_user.id)]
     return render_template("auth/account.html", devices=devices, this_id=current_session_id(),
                            passkey_count=len(list_passkeys(current_user.id)))
+
+
+@bp.post("/account/time-zone")
+@login_required
+def time_zone():
+    """Set the zone every time is shown in; only the zones offered are accepted."""
+    chosen = request.form.get("time_zone", "")
+    if chosen not in ZONE_NAMES:
+        flash("Choose a time zone from the list.", "error")
+        return redirect(url_for("auth.account") + "#time-zone"), 303
+    current_user.time_zone = chosen
+    db.session.commit()
+    label = dict(COMMON_ZONES)[chosen]
+    flash(f"Times are now shown in {label} time.", "success")
+    return redirect(url_for("auth.account") + "#time-zone"), 303
 
 
 @bp.post("/account/sign-out-everywhere")

@@ -1,6 +1,6 @@
-"""Site-wide pages: the front door and the health check."""
+"""Site-wide pages: the front door, the accessibility statement and the health check."""
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -16,6 +16,12 @@ def index():
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
     return redirect(url_for("auth.login"))
+
+
+@bp.get("/accessibility")
+def accessibility():
+    """The accessibility statement: open to everyone, signed in or not."""
+    return render_template("main/accessibility.html")
 
 
 @bp.get("/healthz")

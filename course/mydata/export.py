@@ -18,6 +18,7 @@ from course.content import Catalog
 from course.experiments.models import ExperimentEntry
 from course.extensions import db
 from course.journal.journal import build_journal, journal_markdown
+from course.journal.models import CaseDocument, CaseVersion
 from course.models import User, utcnow
 from course.passkeys.passkeys import list_passkeys
 from course.passkeys.second_factor import has_totp, recovery_codes_left
@@ -30,6 +31,7 @@ from course.sessions import list_sessions
 
 DATA_FILE = "clearing-data.json"
 JOURNAL_FILE = "clearing-journal.md"
+CASE_FILE = "clearing-case-for-change.md"
 
 
 def _when(value: date | datetime | None) -> str | None:
@@ -70,6 +72,7 @@ def profile_data(user: User) -> dict:
             "name": user.name, "email": user.email, "role": user.role.value,
             "active": user.active, "created_at": _when(user.created_at),
             "password_changed_at": _when(user.password_changed_at),
+            "time_zone": user.time_zone, "welcome_seen_at": _when(user.welcome_seen_at),
         },
         "memberships": [
             {"cohort": name, "role": m.role.value, "joined_at": _when(m.joined_at)}
@@ -146,6 +149,20 @@ def learning_data(user_id: int, catalog: Catalog) -> dict:
     }
 
 
+def case_data(user_id: int) -> dict | None:
+    """The case for change: the draft as last typed and every saved version."""
+    document = db.session.scalar(mine(CaseDocument, user_id))
+    if document is None:
+        return None
+    return {
+        "title": document.title, "draft": document.content,
+        "created_at": _when(document.created_at), "updated_at": _when(document.updated_at),
+        "saved_at": _when(document.saved_at),
+        "versions": [{"title": v.title, "content": v.content, "markdown": v.text,
+                      "created_at": _when(v.created_at)} for v in _rows(CaseVersion, user_id)],
+    }
+
+
 def reminders_received(user_id: int) -> list[dict]:
     """The reminders facilitators sent to the person, oldest first, with the sender's name.
 
@@ -174,17 +191,21 @@ def export_data(user: User, catalog: Catalog) -> dict:
         **sign_in_data(user.id),
         **learning_data(user.id, catalog),
         "reminders": reminders_received(user.id),
+        "case_for_change": case_data(user.id),
     }
 
 
 def export_zip(user: User, catalog: Catalog, today: date) -> bytes:
-    """The zip: the data as JSON and the journal as Markdown."""
+    """The zip: the data as JSON, the journal and the last saved case as Markdown."""
     data = json.dumps(export_data(user, catalog), indent=2, ensure_ascii=False)
+    latest = db.session.scalar(mine(CaseVersion, user.id).order_by(CaseVersion.id.desc()))
     journal = journal_markdown(build_journal(user.id, catalog), user.name, today)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(DATA_FILE, data + "\n")
         archive.writestr(JOURNAL_FILE, journal)
+        if latest is not None:
+            archive.writestr(CASE_FILE, latest.text)
     return buffer.getvalue()
 
 

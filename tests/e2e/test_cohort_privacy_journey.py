@@ -23,6 +23,7 @@ _numbers = itertools.count(1)
 
 
 def sign_out(page):
+    page.locator("summary.menu-button").click()  # issue 13: phone menu
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(re.compile(r"/login$"))
 

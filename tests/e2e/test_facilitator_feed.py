@@ -70,6 +70,7 @@ def test_facilitator_replies_to_a_shared_reflection_and_the_leader_reads_it(page
     mails = [m for m in live_server.outbox() if m["To"] == seeded["leader"]]
     assert len(mails) == 1 and "board still fears" not in mails[0].as_string()
 
+    page.locator("summary.menu-button").click()  # issue 13: phone menu
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, live_server, seeded["leader"], r"/course$")
     page.goto(f"{live_server.url}/lessons/{seeded['lesson']}")

@@ -68,7 +68,7 @@ def test_journal_case_and_my_data(page, live_server):
 
     page.get_by_role("link", name="Build a case for change").click()
     page.wait_for_url(re.compile(r"/case-for-change$"))
-    expect(page.get_by_text("Nothing on this page is stored.")).to_be_visible()
+    expect(page.get_by_text("Your case for change is kept for you.")).to_be_visible()  # issue 13
     check_page(page, "case form")
     page.locator(f"#pick-r{leader['one']}").check()
     page.get_by_role("button", name="Fill empty sections from my choices").click()
@@ -76,7 +76,8 @@ def test_journal_case_and_my_data(page, live_server):
     assert page.locator(f"#pick-r{leader['one']}").is_checked()
     page.get_by_label("Title").fill("Listening before broadcasting")
     page.get_by_label("What I propose").fill("A three-month listening pilot\nwith comms.")
-    page.get_by_role("button", name="Make the document").click()
+    page.get_by_role("button", name="Save and see the document").click()  # issue 13: kept
+    page.wait_for_url(re.compile(r"/case-for-change/document$"))
     expect(page.get_by_role("heading", name="Listening before broadcasting")).to_be_visible()
     expect(page.get_by_role("heading", name="Appendix: from my journal")).to_be_visible()
     appendix = page.locator(".case-appendix")
@@ -88,12 +89,12 @@ def test_journal_case_and_my_data(page, live_server):
     page.emulate_media(media="screen")
 
     with page.expect_download() as info:
-        page.get_by_role("button", name="Download as Markdown").click()
+        page.get_by_role("link", name="download it as Markdown").click()
     case_text = info.value.path().read_text(encoding="utf-8")
     assert case_text.startswith("# Listening before broadcasting")
     assert "A three-month listening pilot\nwith comms." in case_text and FIRST_WORDS in case_text
 
-    page.get_by_role("button", name="Change it").click()
+    page.get_by_role("link", name="Change it").click()
     assert page.get_by_label("What I propose").input_value() == (
         "A three-month listening pilot\nwith comms.")
     assert page.locator(f"#pick-r{leader['one']}").is_checked()
@@ -103,7 +104,8 @@ def test_journal_case_and_my_data(page, live_server):
     with page.expect_download() as info:
         page.get_by_role("button", name="Download my data").click()
     with zipfile.ZipFile(info.value.path()) as archive:
-        assert sorted(archive.namelist()) == ["clearing-data.json", "clearing-journal.md"]
+        assert sorted(archive.namelist()) == [  # issue 13: the kept case for change too
+            "clearing-case-for-change.md", "clearing-data.json", "clearing-journal.md"]
         assert FIRST_WORDS in archive.read("clearing-journal.md").decode("utf-8")
 
     page.get_by_role("link", name="Delete my account").click()

@@ -122,14 +122,18 @@ def test_whole_journey_from_invitation_to_case_for_change(page, live_server):
     page.get_by_label("Repeat the new password").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
 
+    # Issue 13: the welcome first, and the starting self-assessment leads into lesson 1.
+    page.wait_for_url(re.compile(r"/welcome$"))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url(re.compile(r"/assessment/before$"))
-    for group in page.get_by_role("group").all():
+    for group in page.locator("main").get_by_role("group").all():
         group.get_by_role("radio").nth(1).check()  # level 2 on every dimension
     page.get_by_role("button", name="Save my answers").click()
-    page.wait_for_url(re.compile(r"/growth$"))
-    page.get_by_role("link", name="Course", exact=True).click()
+    page.wait_for_url(re.compile(r"/lessons/where-am-i"))
+    page.locator("summary.menu-button").click()  # issue 13: phone menu
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Course").click()
 
-    page.get_by_role("link", name=re.compile("Start the next lesson")).click()
+    page.get_by_role("link", name=re.compile("Continue where you left off")).click()
     page.wait_for_url(re.compile(r"/lessons/where-am-i"))
     words = "Journey words: our website is where residents give up on us."
     page.locator("textarea[name=text]").first.fill(words)
@@ -156,6 +160,7 @@ def test_whole_journey_from_invitation_to_case_for_change(page, live_server):
     page.goto(live_server.url + "/course")
     expect(page.get_by_text(re.compile(r"1 of \d+ lessons done"))).to_be_visible()
 
+    page.locator("summary.menu-button").click()  # issue 13: phone menu
     page.get_by_role("link", name="Journal", exact=True).click()
     with page.expect_download() as info:
         page.get_by_role("link", name="Download as Markdown").click()
@@ -168,7 +173,7 @@ def test_whole_journey_from_invitation_to_case_for_change(page, live_server):
     page.get_by_role("button", name="Fill empty sections from my choices").click()
     page.get_by_label("Title").fill("Fix the front door first")
     page.get_by_label("What I propose").fill("A month of listening to our web feedback.")
-    page.get_by_role("button", name="Make the document").click()
+    page.get_by_role("button", name="Save and see the document").click()  # issue 13: kept
     expect(page.get_by_role("heading", name="Fix the front door first")).to_be_visible()
     document = page.locator("main").inner_text()
     assert words in document and entry in document

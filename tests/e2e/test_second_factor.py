@@ -46,6 +46,7 @@ def test_facilitator_enrols_then_gives_a_code(page, live_server):
         page.get_by_role("link", name="I have kept them: continue").click()
         page.goto(server.url + "/account/two-step")
         check_page(page, "two-step sign-in in Account")
+        page.locator("summary.menu-button").click()  # issue 13: phone menu
         page.get_by_role("button", name="Sign out").click()
 
         sign_in(page, server, email, lands_on=r"/login/second-factor$")

@@ -40,7 +40,7 @@ def cells(page, dimension: str) -> list[str]:
 
 
 def test_before_self_assessment_then_my_growth(page, live_server):
-    sign_in(page, live_server, make_leader(live_server), r"/(course|assessment/before)$")
+    sign_in(page, live_server, make_leader(live_server), r"/(course|welcome|assessment/before)$")
     page.goto(f"{live_server.url}/assessment/before")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Where you stand")
     check_page(page, "self-assessment")
@@ -67,8 +67,10 @@ def test_before_self_assessment_then_my_growth(page, live_server):
     level(page, "Managing risk", 2).click()
     page.get_by_role("button", name="Save my answers").click()
 
-    page.wait_for_url(re.compile(r"/growth$"))
+    # Issue 13: the first starting self-assessment leads into lesson 1, then My growth.
+    page.wait_for_url(re.compile(r"/lessons/"))
     expect(page.get_by_text("before self-assessment is saved")).to_be_visible()
+    page.goto(f"{live_server.url}/growth")
     chart = page.get_by_role("img", name=re.compile("Your levels before the course"))
     expect(chart).to_be_visible()
     table = page.get_by_role("table")

@@ -257,13 +257,15 @@ def test_before_form_lists_six_accessible_radio_groups(client, newcomer_in, ques
     assert "Skip for now" in html and "meant for the end" not in html
 
 
-def test_post_before_saves_and_shows_growth(client, newcomer_in):
+def test_post_before_saves_and_goes_to_the_first_lesson(client, newcomer_in, catalog):
+    # Issue 13: the starting self-assessment leads into lesson 1, not to the growth chart.
     response = client.post("/assessment/before", data=as_form(BEFORE_LEVELS))
-    assert response.status_code == 302 and response.location.endswith("/growth")
+    first = catalog.ordered_lessons[0].id
+    assert response.status_code == 302 and response.location.endswith(f"/lessons/{first}")
     [row] = rows_of(newcomer_in.id)
     assert (row.stage, row.levels, row.skipped) == ("before", BEFORE_LEVELS, False)
-    growth = client.get("/growth").get_data(as_text=True)
-    assert "before self-assessment is saved" in growth
+    lesson = client.get(f"/lessons/{first}").get_data(as_text=True)
+    assert "before self-assessment is saved" in lesson
 
 
 def test_post_with_errors_keeps_choices_and_saves_nothing(client, newcomer_in):
@@ -292,9 +294,10 @@ def test_retake_preselects_and_updates_the_same_row(client, newcomer_in):
     assert again.id == first.id and again.levels == AFTER_LEVELS
 
 
-def test_skip_records_it_and_the_page_stays_reachable(client, newcomer_in):
-    response = client.post("/assessment/before/skip")
-    assert response.status_code == 302 and response.location.endswith("/course")
+def test_skip_records_it_and_the_page_stays_reachable(client, newcomer_in, catalog):
+    response = client.post("/assessment/before/skip")  # issue 13: on to lesson 1
+    first = catalog.ordered_lessons[0].id
+    assert response.status_code == 302 and response.location.endswith(f"/lessons/{first}")
     [row] = rows_of(newcomer_in.id)
     assert row.skipped and row.levels == {}
     assert not needs_before_assessment(newcomer_in.id)

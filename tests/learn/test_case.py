@@ -1,4 +1,7 @@
-"""Case for change: choose journal items, write the case, get HTML and Markdown; only mine."""
+"""Case for change: choose journal items, write the case, get HTML and Markdown; only mine.
+
+Issue 13 made it a kept document (tests/learn/test_case_document.py): building it now saves
+it and redirects to the document page (POST-redirect-GET), so these tests follow redirects."""
 
 from __future__ import annotations
 
@@ -50,11 +53,11 @@ def case_data(written, **overrides) -> dict:
     return data
 
 
-def test_form_offers_my_items_by_lesson_and_says_nothing_is_stored(client, written):
+def test_form_offers_my_items_by_lesson_and_says_it_is_kept(client, written):
     response = client.get("/case-for-change")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Nothing on this page is stored." in html
+    assert "Your case for change is kept for you." in html
     assert f'name="pick" value="r{written["one"]}"' in html
     assert f'name="pick" value="r{written["two"]}"' in html
     assert f'name="pick" value="e{written["entry"]}"' in html
@@ -65,9 +68,9 @@ def test_form_offers_my_items_by_lesson_and_says_nothing_is_stored(client, writt
 
 
 def test_document_has_the_sections_and_quotes_the_chosen_items(client, written):
-    response = client.post("/case-for-change", data=case_data(written))
+    response = client.post("/case-for-change", data=case_data(written), follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.request.path == "/case-for-change/document"
     assert response.headers["Cache-Control"] == "no-store"
     assert '<h1 id="case-title">Listening before broadcasting</h1>' in html
     for heading in ("Situation", "What happened", "What I propose", "Appendix: from my journal"):
@@ -78,14 +81,14 @@ def test_document_has_the_sections_and_quotes_the_chosen_items(client, written):
     assert "Listening before posting" not in html  # not chosen
     assert esc(written["first"].reflections[0].text) in html
     assert f"{written['measure']}: 5" in html
-    # everything sent travels on as hidden fields for "Download as Markdown" and "Change it"
-    assert f'type="hidden" name="pick" value="e{written["entry"]}"' in html
-    assert 'name="propose" value="A three-month listening pilot\nwith the comms team."' in html
+    # the document is kept: its downloads and "Change it" are plain links now
+    assert 'href="/case-for-change.docx"' in html and 'href="/case-for-change"' in html
 
 
 def test_document_escapes_leader_text(client, written):
     data = case_data(written, title="<script>x()</script>", situation="<img src=x onerror=y>")
-    html = client.post("/case-for-change", data=data).get_data(as_text=True)
+    html = client.post("/case-for-change", data=data, follow_redirects=True).get_data(
+        as_text=True)
     assert "<script>x()</script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;x()&lt;/script&gt;" in html
 
@@ -160,7 +163,7 @@ def test_change_it_brings_the_form_back_as_sent(client, written):
     assert f'value="e{written["entry"]}" checked' in html and "Please check" not in html
 
 
-def test_nothing_is_stored(client, written):
+def test_the_journal_is_not_changed(client, written):
     before = (db.session.scalar(select(func.count(Reflection.id))),
               db.session.scalar(select(func.count(ExperimentEntry.id))))
     client.post("/case-for-change", data=case_data(written))
@@ -191,7 +194,8 @@ def test_malformed_ids_are_404(client, written, key):
 
 def test_another_leaders_words_never_appear(client, written, other_rows):
     for response in (client.get("/case-for-change"),
-                     client.post("/case-for-change", data=case_data(written)),
+                     client.post("/case-for-change", data=case_data(written),
+                                 follow_redirects=True),
                      client.post("/case-for-change.md", data=case_data(written))):
         assert response.status_code == 200
         assert CANARY not in response.get_data(as_text=True)
@@ -218,8 +222,8 @@ def test_expired_csrf_token_reshows_the_form(make_app, make_leader, catalog):
     assert textarea("Words typed before the token expired.") in html
     assert f'value="r{rows["one"]}" checked' in html
     data["csrf_token"] = csrf_token_from(html)
-    assert "<h2>Situation</h2>" in client.post("/case-for-change", data=data).get_data(
-        as_text=True)
+    assert "<h2>Situation</h2>" in client.post(
+        "/case-for-change", data=data, follow_redirects=True).get_data(as_text=True)
 
 
 def test_signed_out_post_keeps_the_words(client, written, auth):

@@ -1,0 +1,1 @@
+"""The first session: a welcome shown once, before the starting self-assessment."""
