@@ -7,7 +7,12 @@
   var CONTROLS = "input:not([type=hidden]), textarea, select, button";
 
   var summary = document.querySelector("[data-error-summary]");
-  if (summary) { summary.focus(); }
+  // After load: the browser's own scroll to the form's #anchor comes first, then focus.
+  if (summary) {
+    var focusSummary = function () { summary.focus(); };
+    if (document.readyState === "complete") { focusSummary(); }
+    else { window.addEventListener("load", focusSummary); }
+  }
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("[data-error-summary] a[href^='#']") : null;
