@@ -104,8 +104,19 @@ import re, sys, time, gc
 sys.path.insert(0, {bench!r})
 import load
 load.use_repo(__import__("pathlib").Path({repo!r}))
+import os
 from course import create_app
 app = create_app()  # from the environment, as a worker
+if not os.environ.get("EXP_NO_GC_FREEZE"):  # as gunicorn.conf.py's post_worker_init
+    gc.collect()
+    gc.freeze()
+full = []  # durations of full (generation 2) collections
+def watch(phase, info, began=[0.0]):
+    if info["generation"] == 2:
+        if phase == "start":
+            began[0] = time.perf_counter()
+        else:
+            full.append((time.perf_counter() - began[0]) * 1000)
 base = "https://127.0.0.1"
 clients = []
 for email in {emails!r}:
@@ -121,6 +132,7 @@ def one(n):
     assert response.status_code == 200, response.status_code
 for n in range(100):
     one(n)
+gc.callbacks.append(watch)
 best = None
 for _ in range(3):
     began = time.process_time()
@@ -128,7 +140,7 @@ for _ in range(3):
         one(n)
     cpu = (time.process_time() - began) * 1000 / {requests}
     best = cpu if best is None else min(best, cpu)
-print(best)
+print(len(full), sum(full), max(full, default=0.0), best)
 """
 
 
@@ -153,13 +165,22 @@ def inprocess_item(prepared, pages, item: str, args) -> dict:
                                   cwd=args.repo, capture_output=True, text=True, timeout=900)
             if done.returncode:
                 raise SystemExit(f"in-process {item} ({label}) failed:\n{done.stderr[-3000:]}")
-            measured[label] = float(done.stdout.split()[-1])
+            collections, collected_ms, longest_ms, cpu = done.stdout.split()[-4:]
+            measured[label] = float(cpu)
+            measured[f"{label}_full_gc"] = {"count": int(collections),
+                                            "ms": float(collected_ms),
+                                            "longest_ms": float(longest_ms)}
         measured["gain"] = measured["off"] / measured["on"] - 1  # more requests per CPU second
         rounds.append(measured)
+        gcs = "; ".join(
+            f"{label}: {measured[f'{label}_full_gc']['count']} full collections, "
+            f"{measured[f'{label}_full_gc']['ms']:.0f} ms, longest "
+            f"{measured[f'{label}_full_gc']['longest_ms']:.1f} ms" for label in ("on", "off"))
         print(f"  {item} in-process round {number + 1}: on {measured['on']:.2f} ms CPU, off "
-              f"{measured['off']:.2f} ms CPU per request: gain {measured['gain']:+.1%}",
-              flush=True)
+              f"{measured['off']:.2f} ms CPU per request: gain {measured['gain']:+.1%} "
+              f"({3 * args.inprocess_requests} requests per process; {gcs})", flush=True)
     return {"on_ms": spread([r["on"] for r in rounds]),
+            "full_gc": {label: [r[f"{label}_full_gc"] for r in rounds] for label in ("on", "off")},
             "off_ms": spread([r["off"] for r in rounds]),
             "gain": spread([r["gain"] for r in rounds]), "rounds": rounds}
 
@@ -315,10 +336,8 @@ def main(argv=None) -> None:
             if args.inprocess_requests:
                 on.stop()
                 minimal.stop()
-                for result in results:
-                    if result["item"] != "gc-freeze":  # a gunicorn hook: no worker here
-                        result["inprocess"] = inprocess_item(prepared, pages, result["item"],
-                                                             args)
+                for result in results:  # gc-freeze: the child freezes as the hook does
+                    result["inprocess"] = inprocess_item(prepared, pages, result["item"], args)
     if "fastinline" in args.items:
         results.append(content_item(args))
     print()
