@@ -11,7 +11,6 @@ Every worker is stateless: sessions live in the database, rate limits in Redis
 (COURSE_REDIS_URL), so any number of workers and hosts can serve the same users.
 """
 
-import gc
 import multiprocessing
 import os
 import re
@@ -51,16 +50,6 @@ keepalive = 2  # only used by non-sync workers; the proxy opens a connection per
 # Each worker imports the app itself after the fork: its own database pool and no
 # connection or SQLite handle shared across processes.
 preload_app = False
-
-
-def post_worker_init(worker):
-    """Once a worker has loaded the app, move everything loaded so far (the code, the
-    course catalog, templates) out of the garbage collector's sight: it lives as long as
-    the worker. A full collection then walks a few hundred objects instead of about 90,000,
-    and no longer stalls the worker for some 50 ms every thousand or so requests
-    (benchmarks/README.md, "Load")."""
-    gc.collect()
-    gc.freeze()
 
 
 # Recycling workers after N requests is off by default: no leak is known, and a worker

@@ -185,3 +185,18 @@ def test_questions_csv_matches_insight(client, auth, world, make_leader):
     assert unanswered[4:] == ["0", "", "", ""]
     page = client.get(f"/facilitate/cohorts/{world.cohort.id}/insight").get_data(as_text=True)
     assert f"“{row[6]}”" in page and "(0 of 2)" in page
+
+
+def test_progress_csv_defuses_a_name_with_control_characters_before_a_formula(
+        client, auth, world, make_leader):
+    """The guard runs on every data cell, not only on the header (issue 14, item 9)."""
+    from course.cohorts.models import Membership
+
+    sly = make_leader(name="\x00=HYPERLINK(\"http://evil\")")
+    db.session.add(Membership(user_id=sly.id, cohort_id=world.cohort.id, role=Role.LEADER))
+    db.session.commit()
+    auth.login(world.facilitator)
+    response = client.get(f"/facilitate/cohorts/{world.cohort.id}/progress.csv")
+    header, *rows = read_csv(response)
+    names = [row[0] for row in rows]
+    assert "'\x00=HYPERLINK(\"http://evil\")" in names

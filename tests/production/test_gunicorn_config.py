@@ -1,11 +1,9 @@
 """gunicorn.conf.py: workers and bind from the environment, safe defaults otherwise."""
 
-import gc
 import multiprocessing
 import runpy
 
 import pytest
-from gunicorn.config import PostWorkerInit
 
 from tests.production.harness import REPO
 
@@ -43,16 +41,3 @@ def test_workers_and_bind_from_the_environment(monkeypatch):
 def test_a_bad_worker_count_stops_with_a_message(monkeypatch, value):
     with pytest.raises(SystemExit, match="GUNICORN_WORKERS must be"):
         _settings(monkeypatch, GUNICORN_WORKERS=value)
-
-
-def test_worker_freezes_what_it_loaded_out_of_the_collectors_sight(monkeypatch):
-    settings = _settings(monkeypatch)
-    hook = settings["post_worker_init"]
-    before = gc.get_freeze_count()
-    try:
-        hook(worker=None)
-        assert gc.get_freeze_count() > before
-    finally:
-        gc.unfreeze()
-    # gunicorn calls the hook by this name with the worker once the app is loaded.
-    assert PostWorkerInit.name == "post_worker_init"
