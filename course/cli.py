@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy.engine import make_url
 
 from course.accounts import AccountError, create_user, find_user_by_email
-from course.cohorts.cohorts import create_cohort, create_invitation, invitation_url
+from course.cohorts.cohorts import CohortError, create_cohort, create_invitation, invitation_url
 from course.extensions import db
 from course.models import Role
 
@@ -53,7 +53,7 @@ def add_cohort(name: str, facilitator: str, max_uses: int) -> None:
     try:
         cohort = create_cohort(name, user)
         invitation, token = create_invitation(cohort, user, max_uses=max_uses)
-    except AccountError as error:
+    except (AccountError, CohortError) as error:
         _fail(error)
     db.session.commit()
     expires = invitation.expires_at.strftime("%d %b %Y")

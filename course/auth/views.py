@@ -24,7 +24,7 @@ from course.auth.forms import (
 )
 from course.auth.second_factor_views import begin_second_factor
 from course.auth.throttle import password_attempts, remember_device
-from course.cohorts.cohorts import find_invitation, redeem_invitation
+from course.cohorts.cohorts import CohortError, find_invitation, redeem_invitation
 from course.extensions import db, limiter
 from course.links import public_url
 from course.mail import send_mail
@@ -84,7 +84,7 @@ def register(token: str):
             user = redeem_invitation(
                 token, email=form.email.data, name=form.name.data, password=form.password.data
             )
-        except AccountError as error:
+        except (AccountError, CohortError) as error:
             db.session.rollback()
             getattr(form, error.field or "email").errors.append(str(error))
         else:

@@ -7,21 +7,39 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select, update
 
-from course.accounts import AccountError, create_user
-from course.cohorts.models import Cohort, Invitation, Membership
+from course.accounts import create_user
+from course.cohorts.models import ACTIVE, Cohort, Invitation, Membership
 from course.extensions import db
 from course.links import public_url
 from course.models import Role, User, utcnow
 from course.tokens import hash_token, new_token
 
 
+class CohortError(ValueError):
+    """A rule about cohorts or their invitations was broken; the message is fit to show
+    the person, `field` names the form field it is about (if any)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+ARCHIVED = "This cohort is archived. Restore it before inviting anyone."
+
+
+def refuse_if_archived(cohort: Cohort) -> None:
+    """An archived cohort takes no one new: raise CohortError(ARCHIVED)."""
+    if cohort.archived_at is not None:
+        raise CohortError(ARCHIVED)
+
+
 def create_cohort(name: str, facilitator: User) -> Cohort:
     """Create a cohort run by a facilitator."""
     name = " ".join(name.split())
     if not name:
-        raise AccountError("Enter a cohort name.", "name")
+        raise CohortError("Enter a cohort name.", "name")
     if not facilitator.is_facilitator:
-        raise AccountError(f"{facilitator.email} is not a facilitator or admin.", "facilitator")
+        raise CohortError(f"{facilitator.email} is not a facilitator or admin.", "facilitator")
     cohort = Cohort(name=name)
     db.session.add(cohort)
     db.session.flush()
@@ -36,10 +54,10 @@ def create_invitation(
 ) -> tuple[Invitation, str]:
     """Create an invitation link; return it with its token (shown once, stored hashed)."""
     if max_uses < 1:
-        raise AccountError("An invitation must allow at least one use.", "max_uses")
+        raise CohortError("An invitation must allow at least one use.", "max_uses")
     expires_at = expires_at or utcnow() + current_app.config["INVITATION_LIFETIME"]
     if expires_at <= utcnow():
-        raise AccountError("The expiry date must be in the future.", "expires_at")
+        raise CohortError("The expiry date must be in the future.", "expires_at")
     token = new_token()
     invitation = Invitation(
         cohort_id=cohort.id, token_hash=hash_token(token), max_uses=max_uses,
@@ -60,7 +78,7 @@ def find_invitation(token: str) -> Invitation | None:
     invitation = db.session.scalar(
         select(Invitation).where(Invitation.token_hash == hash_token(token))
     )
-    if invitation is None or not invitation.usable(utcnow()):
+    if invitation is None or invitation.status(utcnow()) != ACTIVE:
         return None
     if invitation.cohort.archived_at is not None:  # an archived cohort takes no one new
         return None
@@ -71,7 +89,7 @@ def redeem_invitation(token: str, *, email: str, name: str, password: str) -> Us
     """Register a leader through an invitation and place them in its cohort."""
     invitation = find_invitation(token)
     if invitation is None:
-        raise AccountError("This invitation link has expired, been used up or been withdrawn.")
+        raise CohortError("This invitation link has expired, been used up or been withdrawn.")
     # Counting the use in the UPDATE itself keeps two simultaneous sign-ups honest.
     claimed = db.session.execute(
         update(Invitation)
@@ -79,7 +97,7 @@ def redeem_invitation(token: str, *, email: str, name: str, password: str) -> Us
         .values(uses=Invitation.uses + 1)
     ).rowcount
     if not claimed:
-        raise AccountError("This invitation link has been used up.")
+        raise CohortError("This invitation link has been used up.")
     user = create_user(email, name, Role.LEADER, password)
     db.session.add(Membership(user_id=user.id, cohort_id=invitation.cohort_id, role=Role.LEADER))
     db.session.flush()

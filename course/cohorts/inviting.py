@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from flask import current_app, render_template
 
 from course.accounts import AccountError, normalise_email
-from course.cohorts.cohorts import create_invitation, invitation_url, revoke_invitation
+from course.cohorts.cohorts import (
+    CohortError,
+    create_invitation,
+    invitation_url,
+    refuse_if_archived,
+    revoke_invitation,
+)
 from course.cohorts.models import Cohort
 from course.cohorts.scoping import cohort_member_emails
 from course.mail import send_mail
@@ -73,14 +79,13 @@ def parse_email_list(text: str) -> ParsedList:
 
 def invite_by_email(viewer: User, cohort: Cohort, text: str) -> InviteReport:
     """Email a fresh single-use link to every new valid address; report on the rest."""
-    if cohort.archived_at is not None:
-        raise AccountError("This cohort is archived. Restore it before inviting anyone.")
+    refuse_if_archived(cohort)
     parsed = parse_email_list(text)
     total = len(parsed.valid) + len(parsed.invalid)
     if total == 0:
-        raise AccountError("Paste at least one email address.", "emails")
+        raise CohortError("Paste at least one email address.", "emails")
     if total > MAX_ADDRESSES:
-        raise AccountError(
+        raise CohortError(
             f"Paste at most {MAX_ADDRESSES} addresses at a time; that list has {total:,}.",
             "emails",
         )

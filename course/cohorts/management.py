@@ -9,8 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
 
-from course.accounts import AccountError
-from course.cohorts.cohorts import create_cohort, create_invitation
+from course.cohorts.cohorts import CohortError, create_cohort, create_invitation, refuse_if_archived
 from course.cohorts.models import Cohort, Invitation, Membership
 from course.extensions import db
 from course.models import Role, User, utcnow
@@ -20,7 +19,6 @@ MAX_LINK_DAYS = 365
 MAX_LINK_USES = 1000
 NAME_LENGTH = 120
 
-ACTIVE, EXPIRED, USED_UP, REVOKED = "active", "expired", "used up", "revoked"
 
 
 def today_utc() -> date:
@@ -29,12 +27,12 @@ def today_utc() -> date:
 
 
 def clean_name(name: str) -> str:
-    """A cohort name with its spaces tidied; raise AccountError when empty or too long."""
+    """A cohort name with its spaces tidied; raise CohortError when empty or too long."""
     name = " ".join((name or "").split())
     if not name:
-        raise AccountError("Enter a cohort name.", "name")
+        raise CohortError("Enter a cohort name.", "name")
     if len(name) > NAME_LENGTH:
-        raise AccountError(f"Use at most {NAME_LENGTH} characters for the name.", "name")
+        raise CohortError(f"Use at most {NAME_LENGTH} characters for the name.", "name")
     return name
 
 
@@ -76,46 +74,34 @@ def create_invitation_link(
     cohort: Cohort, created_by: User, *, expires_on: date, max_uses: int
 ) -> tuple[Invitation, str]:
     """A shareable link valid until the end of a future day, for 1 to 1,000 people."""
-    if cohort.archived_at is not None:
-        raise AccountError("This cohort is archived. Restore it before inviting anyone.")
+    refuse_if_archived(cohort)
     today = today_utc()
     if expires_on <= today:
-        raise AccountError("Choose a date after today.", "expires_on")
+        raise CohortError("Choose a date after today.", "expires_on")
     if expires_on > today + timedelta(days=MAX_LINK_DAYS):
-        raise AccountError("Choose a date at most a year from today.", "expires_on")
+        raise CohortError("Choose a date at most a year from today.", "expires_on")
     if not 1 <= max_uses <= MAX_LINK_USES:
-        raise AccountError(f"Enter a whole number from 1 to {MAX_LINK_USES:,}.", "max_uses")
+        raise CohortError(f"Enter a whole number from 1 to {MAX_LINK_USES:,}.", "max_uses")
     return create_invitation(cohort, created_by, max_uses=max_uses,
                              expires_at=end_of_day(expires_on))
-
-
-def invitation_status(invitation: Invitation, now: datetime) -> str:
-    """Why a link works or not: active, expired, used up or revoked (first reason wins)."""
-    if invitation.revoked_at is not None:
-        return REVOKED
-    if now >= invitation.expires_at:
-        return EXPIRED
-    if invitation.uses >= invitation.max_uses:
-        return USED_UP
-    return ACTIVE
 
 
 def assign_facilitator(cohort: Cohort, user_id: int) -> User:
     """Let a facilitator or admin run a cohort too; return them."""
     user = db.session.get(User, user_id)
     if user is None:
-        raise AccountError("There is no such account.", "facilitator")
+        raise CohortError("There is no such account.", "facilitator")
     if not user.is_facilitator:
-        raise AccountError(f"{user.name} is not a facilitator or admin.", "facilitator")
+        raise CohortError(f"{user.name} is not a facilitator or admin.", "facilitator")
     if not user.active:
-        raise AccountError(f"{user.name}'s account is deactivated.", "facilitator")
+        raise CohortError(f"{user.name}'s account is deactivated.", "facilitator")
     existing = db.session.scalar(
         select(Membership).where(
             Membership.cohort_id == cohort.id, Membership.user_id == user.id
         )
     )
     if existing is not None:
-        raise AccountError(f"{user.name} already runs this cohort.", "facilitator")
+        raise CohortError(f"{user.name} already runs this cohort.", "facilitator")
     db.session.add(Membership(user_id=user.id, cohort_id=cohort.id, role=Role.FACILITATOR))
     db.session.flush()
     return user
@@ -131,6 +117,6 @@ def unassign_facilitator(cohort: Cohort, membership: Membership) -> None:
         )
     )
     if not others:
-        raise AccountError("A cohort needs at least one facilitator. Add another one first.")
+        raise CohortError("A cohort needs at least one facilitator. Add another one first.")
     db.session.delete(membership)
     db.session.flush()

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from course.extensions import db
 from course.models import Role, User, UTCDateTime, role_enum, utcnow
 
+ACTIVE, EXPIRED, USED_UP, REVOKED = "active", "expired", "used up", "revoked"
+
 
 class Cohort(db.Model):
     __tablename__ = "cohorts"
@@ -65,9 +67,16 @@ class Invitation(db.Model):
 
     cohort: Mapped[Cohort] = relationship(back_populates="invitations")
 
-    def usable(self, now: datetime) -> bool:
-        """True while the link is neither revoked, expired nor used up."""
-        return self.revoked_at is None and now < self.expires_at and self.uses < self.max_uses
+    def status(self, now: datetime) -> str:
+        """Why the link works or not: active, expired, used up or revoked (first reason
+        wins). The one place link validity is decided."""
+        if self.revoked_at is not None:
+            return REVOKED
+        if now >= self.expires_at:
+            return EXPIRED
+        if self.uses >= self.max_uses:
+            return USED_UP
+        return ACTIVE
 
 
 class Nudge(db.Model):

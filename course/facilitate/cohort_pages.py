@@ -6,8 +6,8 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from course.accounts import AccountError
-from course.cohorts.management import ACTIVE, invitation_status
-from course.cohorts.models import Cohort
+from course.cohorts.cohorts import ARCHIVED, CohortError
+from course.cohorts.models import ACTIVE, Cohort
 from course.cohorts.scoping import (
     assignable_facilitators,
     cohort_facilitators,
@@ -68,7 +68,7 @@ def render_cohort(cohort: Cohort, *, status: int = 200, report=None, **forms):
         if forms.get(name) is None:
             forms[name] = make()
     invitations = [
-        (invitation, invitation_status(invitation, now))
+        (invitation, invitation.status(now))
         for invitation in invitations_for(current_user, cohort)
     ]
     invitations.sort(key=lambda item: item[1] != ACTIVE)  # working links first, newest first
@@ -89,7 +89,7 @@ def render_cohort(cohort: Cohort, *, status: int = 200, report=None, **forms):
 
 def refuse_archived(cohort: Cohort):
     """Send the viewer back to an archived cohort's page, saying why nothing happened."""
-    flash("This cohort is archived. Restore it before inviting anyone.", "error")
+    flash(ARCHIVED, "error")
     return redirect(url_for("facilitate.cohort", cohort_id=cohort.id))
 
 
@@ -98,6 +98,6 @@ def count_of(n: int, one: str, many: str) -> str:
     return f"{n:,} {one if n == 1 else many}"
 
 
-def put_error(form, error: AccountError, default: str) -> None:
+def put_error(form, error: AccountError | CohortError, default: str) -> None:
     """Show a service's error on the field it names (or a default field)."""
     getattr(form, error.field if error.field in form else default).errors.append(str(error))

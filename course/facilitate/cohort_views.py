@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
-from course.accounts import AccountError
+from course.cohorts.cohorts import CohortError
 from course.cohorts.management import rename_cohort, set_archived, start_cohort
 from course.extensions import db
 from course.facilitate import bp
@@ -26,7 +26,7 @@ def create_cohort():
     if form.validate_on_submit():
         try:
             cohort = start_cohort(form.name.data, current_user)
-        except AccountError as error:
+        except CohortError as error:
             db.session.rollback()
             put_error(form, error, "name")
         else:
@@ -50,7 +50,7 @@ def rename():
     if form.validate_on_submit():
         try:
             rename_cohort(found, form.name.data)
-        except AccountError as error:
+        except CohortError as error:
             db.session.rollback()
             put_error(form, error, "name")
         else:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
-from course.accounts import AccountError
-from course.cohorts.cohorts import invitation_url, revoke_invitation
+from course.cohorts.cohorts import CohortError, invitation_url, revoke_invitation
 from course.cohorts.inviting import invite_by_email
 from course.cohorts.management import create_invitation_link
 from course.cohorts.scoping import get_invitation_or_404
@@ -29,7 +28,7 @@ def create_link():
                 cohort, current_user, expires_on=form.expires_on.data,
                 max_uses=form.max_uses.data,
             )
-        except AccountError as error:
+        except CohortError as error:
             db.session.rollback()
             put_error(form, error, "expires_on")
         else:
@@ -60,7 +59,7 @@ def invite_emails():
     if form.validate_on_submit():
         try:
             report = invite_by_email(current_user, cohort, form.emails.data)
-        except AccountError as error:
+        except CohortError as error:
             db.session.rollback()
             put_error(form, error, "emails")
         else:

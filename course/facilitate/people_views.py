@@ -6,7 +6,8 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from course.access import requires
-from course.accounts import AccountError, set_active
+from course.accounts import set_active
+from course.cohorts.cohorts import CohortError
 from course.cohorts.management import assign_facilitator, unassign_facilitator
 from course.cohorts.scoping import (
     get_cohort_facilitator_or_404,
@@ -57,7 +58,7 @@ def add_facilitator():
     if form.validate_on_submit():
         try:
             chosen = assign_facilitator(cohort, form.facilitator.data)
-        except AccountError as error:
+        except CohortError as error:
             db.session.rollback()
             put_error(form, error, "facilitator")
         else:
@@ -77,7 +78,7 @@ def remove_facilitator(facilitator_id: int):
     name = membership.user.name
     try:
         unassign_facilitator(cohort, membership)
-    except AccountError as error:
+    except CohortError as error:
         db.session.rollback()
         flash(str(error), "error")
     else:

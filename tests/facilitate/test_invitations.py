@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from course.cohorts.cohorts import create_invitation, find_invitation
-from course.cohorts.management import ACTIVE, EXPIRED, REVOKED, USED_UP, invitation_status
-from course.cohorts.models import Invitation
+from course.cohorts.models import ACTIVE, EXPIRED, REVOKED, USED_UP, Invitation
 from course.extensions import db
 from course.models import utcnow
 from course.tokens import hash_token
@@ -96,7 +95,7 @@ def test_statuses_and_usage_on_the_page(client, auth, world):
     revoked.revoked_at = now
     world.invitation.uses = 3
     db.session.commit()
-    assert [invitation_status(i, utcnow()) for i in (world.invitation, expired, used_up, revoked)] \
+    assert [i.status(utcnow()) for i in (world.invitation, expired, used_up, revoked)] \
         == [ACTIVE, EXPIRED, USED_UP, REVOKED]
 
     auth.login(world.facilitator)

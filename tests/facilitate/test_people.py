@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from course.accounts import AccountError
+from course.cohorts.cohorts import CohortError
 from course.cohorts.management import assign_facilitator
 from course.cohorts.models import Membership
 from course.extensions import db
@@ -111,14 +111,14 @@ def test_the_last_facilitator_stays(client, auth, world):
 
 
 def test_assign_rules(app, world, make_facilitator):
-    with pytest.raises(AccountError, match="is not a facilitator or admin"):
+    with pytest.raises(CohortError, match="is not a facilitator or admin"):
         assign_facilitator(world.cohort, world.leader.id)
-    with pytest.raises(AccountError, match="already runs this cohort"):
+    with pytest.raises(CohortError, match="already runs this cohort"):
         assign_facilitator(world.cohort, world.facilitator.id)
-    with pytest.raises(AccountError, match="There is no such account"):
+    with pytest.raises(CohortError, match="There is no such account"):
         assign_facilitator(world.cohort, 424242)
     resting = make_facilitator()
     resting.active = False
-    with pytest.raises(AccountError, match="deactivated"):
+    with pytest.raises(CohortError, match="deactivated"):
         assign_facilitator(world.cohort, resting.id)
     assert assign_facilitator(world.other_cohort, world.facilitator.id) == world.facilitator
