@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app, render_template
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from course.cohorts.models import Cohort, Membership, Nudge
@@ -22,7 +22,13 @@ from course.idempotency import check_form_key
 from course.links import public_url
 from course.mail import send_mail
 from course.models import User, utcnow
-from course.progress.activity import INACTIVE_AFTER, is_inactive, last_active_by_leader
+from course.progress.activity import (
+    INACTIVE_AFTER,
+    STUCK_AFTER,
+    is_inactive,
+    last_active_by_leader,
+    stuck_before,
+)
 from course.progress.models import LessonProgress
 from course.text import clean_text
 
@@ -37,9 +43,12 @@ MAX_SUBJECT_LENGTH = 200
 MAX_MESSAGE_LENGTH = 4000
 MAX_FORM_KEY = 40  # leaves room for "-<leader id>" in the 64-character column
 
-ALL, NOT_STARTED, INACTIVE = "all", "not-started", "inactive"
+ALL, NOT_STARTED, INACTIVE, STUCK = "all", "not-started", "inactive", "stuck"
+# The same keys as the progress matrix's filters: its "Remind these leaders" link passes
+# its `show` value as `select`.
 SELECTIONS = {ALL: "Everyone", NOT_STARTED: "Not started",
-              INACTIVE: f"Inactive {INACTIVE_AFTER.days} days"}
+              INACTIVE: f"Inactive {INACTIVE_AFTER.days} days",
+              STUCK: f"Stuck over {STUCK_AFTER.days} days"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ class NudgeCandidate:
     started: bool  # opened at least one lesson of the current course
     nudges: int = 0
     last_nudged: datetime | None = None
+    stuck: bool = False  # a lesson in progress for longer than STUCK_AFTER, as the matrix says
 
     def inactive(self, now: datetime) -> bool:
         """Inactive as the progress matrix says it (course.progress.activity)."""
@@ -60,7 +70,8 @@ class NudgeCandidate:
     def matches(self, selection: str | None, now: datetime) -> bool:
         """Whether a pre-tick link chooses this leader."""
         return (selection == ALL or (selection == NOT_STARTED and not self.started)
-                or (selection == INACTIVE and self.inactive(now)))
+                or (selection == INACTIVE and self.inactive(now))
+                or (selection == STUCK and self.stuck))
 
 
 @dataclass
@@ -84,14 +95,19 @@ def nudges_by_leader(cohort_id: int) -> dict[int, tuple[int, datetime]]:
     return {leader_id: (count, last) for leader_id, count, last in rows.all()}
 
 
-def nudge_candidates(viewer: User, cohort: Cohort, lesson_ids: Iterable[str]
-                     ) -> list[NudgeCandidate]:
+def nudge_candidates(viewer: User, cohort: Cohort, lesson_ids: Iterable[str],
+                     now: datetime | None = None) -> list[NudgeCandidate]:
     """The cohort's active leaders by name, with activity and past reminders (three
     queries)."""
     current = LessonProgress.lesson_id.in_(list(lesson_ids))
+    # Stuck as the matrix's cells say it: a current lesson started before stuck_before(now)
+    # and not done.
+    stuck = and_(current, LessonProgress.completed_at.is_(None),
+                 LessonProgress.started_at < stuck_before(now or utcnow()))
     leaders = visible_leaders(viewer, [cohort.id]).subquery()
     rows = db.session.execute(
-        select(User, leaders.c.joined_at, func.count(case((current, LessonProgress.id))))
+        select(User, leaders.c.joined_at, func.count(case((current, LessonProgress.id))),
+               func.count(case((stuck, LessonProgress.id))))
         .join(leaders, leaders.c.user_id == User.id)
         .outerjoin(LessonProgress, LessonProgress.user_id == User.id)
         .where(User.active.is_(True))
@@ -105,8 +121,8 @@ def nudge_candidates(viewer: User, cohort: Cohort, lesson_ids: Iterable[str]
     sent = nudges_by_leader(cohort.id)
     return [
         NudgeCandidate(leader, joined_at, seen.get(leader.id), started > 0,
-                       *sent.get(leader.id, (0, None)))
-        for leader, joined_at, started in rows
+                       *sent.get(leader.id, (0, None)), stuck=stuck_lessons > 0)
+        for leader, joined_at, started, stuck_lessons in rows
     ]
 
 

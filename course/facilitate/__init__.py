@@ -21,7 +21,7 @@ viewer's scope answers 404 on every URL that names it; both are decided once, be
     GET       /cohorts/<id>/questions.csv                questions_csv   progress_views
     GET       /cohorts/<id>/shared[?lesson=&page=]       shared          shared_views
     POST      /cohorts/<id>/shared/<id>/replies          reply           shared_views
-    GET POST  /cohorts/<id>/nudge[?select=]              nudge           shared_views
+    GET POST  /cohorts/<id>/nudge[?select=]              nudge           nudge_views
 """
 
 from flask import Blueprint, current_app, g, request
@@ -55,6 +55,7 @@ def _permission_point():
 from course.facilitate import (  # noqa: E402,F401
     cohort_views,
     invitation_views,
+    nudge_views,
     people_views,
     progress_views,
     shared_views,
