@@ -1,6 +1,6 @@
 """Facilitator views of what leaders shared, with replies.
 
-    GET       /cohorts/<id>/shared                       shared   ?lesson=<id>&page=<n>
+    GET       /cohorts/<id>/shared                       shared   ?lesson=<id>&awaiting=1&page=<n>
     POST      /cohorts/<id>/shared/<reflection>/replies  reply
 """
 
@@ -60,6 +60,7 @@ def reply(reflection_id: int):
             flash("Reply sent. The leader sees it beside their reflection.", "success")
             return redirect(url_for("facilitate.shared", cohort_id=cohort.id,
                                     lesson=request.args.get("lesson") or None,
+                                    awaiting=request.args.get("awaiting") or None,
                                     page=request.args.get("page") or None,
                                     _anchor=f"reflection-{reflection_id}"))
     errors = form.text.errors or ["This form had expired. Please send your reply again."]
@@ -70,11 +71,14 @@ def reply(reflection_id: int):
 def render_shared(cohort: Cohort, *, failed=None, status: int = 200):
     """The feed page; `failed` is (reflection id, error, text) of a reply to show again."""
     lesson_id = request.args.get("lesson") or None
+    awaiting = request.args.get("awaiting") == "1"
     page = request.args.get("page", "1")
     feed = shared_feed(current_user, cohort, catalog(), lesson_id=lesson_id,
-                       page=parse_int(page, minimum=1, maximum=999_999) or 1)
+                       page=parse_int(page, minimum=1, maximum=999_999) or 1,
+                       awaiting=awaiting)
     return render_template(
         "facilitate/shared.html", cohort=cohort, feed=feed, lesson_id=lesson_id,
+        awaiting="1" if awaiting else None,
         lessons=shared_lessons(current_user, cohort, catalog()), failed=failed,
         max_reply=MAX_REPLY_LENGTH,
         # One key per rendered page (each reply form adds its reflection's id): a

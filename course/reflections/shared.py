@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 
 from course.cohorts.models import Cohort, Membership
 from course.cohorts.scoping import scoped_cohort_ids
@@ -60,10 +60,13 @@ class LessonGroup:
 
 @dataclass
 class SharedFeed:
+    """One page of the feed, with how many reflections the filters keep and await a reply."""
+
     groups: list[LessonGroup]
     total: int
     page: int
     pages: int
+    awaiting: int = 0  # of the lesson filter's reflections, those awaiting a reply
 
 
 def shared_query(viewer: User, cohort: Cohort) -> Select:
@@ -84,6 +87,25 @@ def shared_query(viewer: User, cohort: Cohort) -> Select:
     )
 
 
+def awaiting_reply() -> ColumnElement[bool]:
+    """A reflection awaits a reply when it is shared, has a saved version, and no
+    facilitator's reply was saved after its last saved version.
+
+    A reply to an earlier version does not count once the leader saves a newer one: the
+    newer words have not been answered. A reflection shared before its first save has
+    nothing to answer yet. The one definition, for the feed's filter and its count.
+    """
+    last_saved = (
+        select(func.max(ReflectionVersion.created_at))
+        .where(ReflectionVersion.reflection_id == Reflection.id)
+        .correlate(Reflection)  # to the outer reflection, from inside EXISTS too
+        .scalar_subquery()
+    )
+    replied = exists().where(ReflectionReply.reflection_id == Reflection.id,
+                             ReflectionReply.created_at > last_saved)
+    return and_(Reflection.shared.is_(True), last_saved.is_not(None), ~replied)
+
+
 def get_shared_reflection_or_404(viewer: User, cohort: Cohort, reflection_id: int) -> int:
     """The id of a reflection a leader of this cohort shares; private or foreign is 404."""
     found = db.session.scalar(shared_query(viewer, cohort).where(Reflection.id == reflection_id))
@@ -93,17 +115,25 @@ def get_shared_reflection_or_404(viewer: User, cohort: Cohort, reflection_id: in
 
 
 def shared_feed(viewer: User, cohort: Cohort, catalog: Catalog, *,
-                lesson_id: str | None = None, page: int = 1) -> SharedFeed:
-    """One page of shared reflections, by lesson in course order, newest first in each.
+                lesson_id: str | None = None, page: int = 1,
+                awaiting: bool = False) -> SharedFeed:
+    """One page of shared reflections, by lesson in course order, newest first in each;
+    with `awaiting`, only those awaiting a reply (awaiting_reply).
 
-    Three queries whatever the cohort's size: the count, the page, and its replies.
+    Three queries whatever the cohort's size: the counts, the page, and its replies.
     """
     query = shared_query(viewer, cohort)
     if lesson_id is not None:
         query = query.where(Reflection.lesson_id == lesson_id)
-    total = db.session.scalar(
-        query.with_only_columns(func.count(Reflection.id)).order_by(None)
-    ) or 0
+    counts = db.session.execute(
+        query.with_only_columns(func.count(Reflection.id),
+                                func.count(case((awaiting_reply(), Reflection.id))))
+        .order_by(None)
+    ).one()
+    waiting = counts[1] or 0
+    if awaiting:
+        query = query.where(awaiting_reply())
+    total = waiting if awaiting else counts[0] or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     order = {lesson.id: n for n, lesson in enumerate(catalog.ordered_lessons)}
@@ -133,7 +163,7 @@ def shared_feed(viewer: User, cohort: Cohort, catalog: Catalog, *,
             reflection_id, lesson_id_, prompt_text(lesson, prompt_id), name, text,
             shared_at, replies.get(reflection_id, []),
         ))
-    return SharedFeed(list(groups.values()), total, page, pages)
+    return SharedFeed(list(groups.values()), total, page, pages, waiting)
 
 
 def prompt_text(lesson: Lesson | None, prompt_id: str) -> str:
