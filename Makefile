@@ -23,6 +23,16 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
+# The W3C Nu HTML Checker (tests/production/test_html_valid.py runs it with Java), from
+# npm into the virtualenv; once per version. Its postinstall script is not needed.
+VNU_VERSION := 26.9.27
+VNU_JAR := $(VENV)/npm/node_modules/vnu-jar/build/dist/vnu.jar
+$(VENV)/.installed-vnu-$(VNU_VERSION): | $(BIN)/python
+	npm install --quiet --no-save --no-audit --no-fund --ignore-scripts \
+	  --prefix $(VENV)/npm vnu-jar@$(VNU_VERSION)
+	test -f $(VNU_JAR)
+	touch $@
+
 # gunicorn with gunicorn.conf.py, as in production (its access log hides reset and
 # invitation tokens); development adds one worker and reloading on code changes. A job
 # queue consumer (mail) runs beside it: Ctrl-C, or TERM to make, stops both. Not `exec`:
@@ -51,8 +61,8 @@ test: $(VENV)/.installed-test
 	  $(MAKE) --no-print-directory test-postgres; \
 	else echo "PostgreSQL is not answering: skipped the PostgreSQL run (CI always runs it)."; fi
 
-test-sqlite: $(VENV)/.installed-test
-	$(BIN)/pytest -q
+test-sqlite: $(VENV)/.installed-test $(VENV)/.installed-vnu-$(VNU_VERSION)
+	VNU_JAR=$(abspath $(VNU_JAR)) $(BIN)/pytest -q
 
 # Browser tests drive the UI and tests/production starts its own SQLite and PostgreSQL
 # servers, so the PostgreSQL pass runs every test that goes through the database layer.

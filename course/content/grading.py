@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
@@ -57,6 +58,9 @@ class Judgement(NamedTuple):
     wrong: tuple[str, ...]
 
 
+_FIRST_PARAGRAPH = re.compile(r"\A\s*<p>(?P<inner>(?:(?!</?p\b).)*)</p>(?P<rest>.*)\Z", re.DOTALL)
+
+
 @dataclass(frozen=True)
 class Question:
     """Fields every question has: its id and sanitised HTML for the prompt and explanation."""
@@ -75,6 +79,13 @@ class Question:
     feedback_template: ClassVar[str] = "questions/options_feedback.html"
     # Answers are typed by the leader: they are the leader's words, never shown in statistics.
     typed: ClassVar[bool] = False
+
+    @property
+    def legend_parts(self) -> tuple[str, str]:
+        """The prompt split for a <legend>, which holds phrasing content only: the first
+        paragraph's inner HTML, and the blocks that follow it (shown after the legend)."""
+        match = _FIRST_PARAGRAPH.match(self.prompt_html)
+        return (match["inner"], match["rest"].strip()) if match else ("", self.prompt_html)
 
     @property
     def type(self) -> str:
