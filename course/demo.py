@@ -1,29 +1,28 @@
-"""The demo: a facilitator, a cohort and leaders at different stages, loaded idempotently."""
+"""The demo: a facilitator, an admin, a cohort and eight leaders at different stages.
+
+Loaded idempotently, in development only (course.cli). Leaders write, share, try quizzes
+(some answers right, some wrong), log experiments with numbers and rate themselves; one
+is stuck on a lesson and one has gone quiet. Their words are in course.demo_words.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from course.accounts import count_users, create_user, find_user_by_email
 from course.cohorts.cohorts import create_cohort, create_invitation, invitation_url
 from course.cohorts.models import Cohort, Membership
+from course.demo_words import EXPERIMENTS, LEADERS, REFLECTIONS, REPLIES, DemoLeader
 from course.extensions import db
-from course.models import Role
+from course.models import Role, User, utcnow
 
 DEMO_PASSWORD = "clearing demo walk-through"
 DEMO_COHORT = "Demo cohort: county and charity leaders"
 FACILITATOR = ("facilitator@demo.example.org", "Fran Okafor")
-# (email, name, lessons done): just joined, part way through, nearly done.
-LEADERS = [
-    ("amara@demo.example.org", "Amara Hughes", 0),
-    ("ben@demo.example.org", "Ben Marsh", 5),
-    ("chidi@demo.example.org", "Chidi Evans", 17),
-]
-DEMO_REFLECTION = (
-    "Demo reflection: in our organisation the people who hear residents first are the "
-    "contact centre staff, and I rarely ask them what they are hearing."
-)
+ADMIN = ("admin@demo.example.org", "Ade Banjo")
 
 
 def load_demo(only_if_empty: bool = False) -> list[str]:
@@ -33,55 +32,148 @@ def load_demo(only_if_empty: bool = False) -> list[str]:
     facilitator = find_user_by_email(FACILITATOR[0]) or create_user(
         *FACILITATOR, Role.FACILITATOR, DEMO_PASSWORD
     )
+    if find_user_by_email(ADMIN[0]) is None:
+        create_user(*ADMIN, Role.ADMIN, DEMO_PASSWORD)
     cohort = db.session.scalar(select(Cohort).where(Cohort.name == DEMO_COHORT))
     token = None
     if cohort is None:
         cohort = create_cohort(DEMO_COHORT, facilitator)
         _, token = create_invitation(cohort, facilitator)
-    for email, name, lessons_done in LEADERS:
-        leader = find_user_by_email(email)
-        if leader is None:
-            leader = create_user(email, name, Role.LEADER, DEMO_PASSWORD)
-            _progress(leader, lessons_done)
-        joined = db.session.scalar(
-            select(Membership).where(
-                Membership.user_id == leader.id, Membership.cohort_id == cohort.id
-            )
-        )
-        if joined is None:
+    for number, person in enumerate(LEADERS):
+        if find_user_by_email(person.email) is None:
+            leader = create_user(person.email, person.name, Role.LEADER, DEMO_PASSWORD)
             db.session.add(Membership(user_id=leader.id, cohort_id=cohort.id, role=Role.LEADER))
+            db.session.flush()
+            _leader_history(leader, person, number, facilitator)
     db.session.commit()
     lines = [f"Demo logins (password for each: {DEMO_PASSWORD!r}):"]
+    lines.append(f"  admin        {ADMIN[0]}  (every cohort)")
     lines.append(f"  facilitator  {FACILITATOR[0]}")
-    lines += [f"  leader       {email}  ({done} lessons done)" for email, _, done in LEADERS]
+    lines += [f"  leader       {p.email}  ({_stage(p)})" for p in LEADERS]
     if token:
         lines.append(f"Demo cohort invitation: {invitation_url(token)}")
     return lines
 
 
-def _progress(leader, lessons_done: int) -> None:
-    """Give a demo leader work on their first lessons: reflections, a quiz, completions."""
+def _stage(person: DemoLeader) -> str:
+    words = f"{person.done} lesson{'' if person.done == 1 else 's'} done"
+    if person.stuck:
+        words += ", stuck on the next"
+    if person.quiet_days > 14:
+        words += f", inactive for {person.quiet_days} days"
+    return words
+
+
+def _leader_history(leader: User, person: DemoLeader, number: int, facilitator: User) -> None:
+    """A leader's course so far: lessons, reflections, quizzes, experiments, ratings."""
     from course.progress.progress import complete_lesson
-    from course.quizzes.attempts import submit_quiz
-    from course.reflections.reflections import save_reflection, set_shared
-    from course.self_assessment.models import SelfAssessment
+    from course.self_assessment.assessment import save_assessment, scale_questions
 
     catalog = current_app.extensions["catalog"]
-    if lessons_done:
-        questions = catalog.self_assessment.questions if catalog.self_assessment else ()
-        levels = {question.id: 2 for question in questions}
-        db.session.add(SelfAssessment(user_id=leader.id, stage="before", levels=levels))
-    for number, lesson in enumerate(catalog.ordered_lessons[: lessons_done + 1]):
-        reflection = save_reflection(leader.id, lesson, lesson.reflections[0].id, DEMO_REFLECTION,
-                                     None)
-        if number % 3 == 0:
-            set_shared(reflection, True)
-        quiz = catalog.quizzes.get(lesson.quiz_id) if lesson.quiz_id else None
-        if quiz is not None:
-            choices = ("single", "multiple", "true-false")
-            first_options = {q.id: ["true"] if q.type == "true-false" else ["0"]
-                             for q in quiz.questions if q.type in choices}
-            if len(first_options) == len(quiz.questions):
-                submit_quiz(leader.id, quiz, lesson.id, first_options, None)
-        if number < lessons_done:
+    now = utcnow()
+    joined = now - timedelta(days=person.joined_days)
+    db.session.execute(update(Membership).where(Membership.user_id == leader.id)
+                       .values(joined_at=joined))
+    leader.created_at = joined
+    questions = scale_questions(catalog)
+    total = len(catalog.ordered_lessons)
+    # Those active lately have the next lesson open; a stuck leader opened it long ago.
+    in_progress = person.stuck or (0 < person.done < total and person.quiet_days < 7)
+    lessons = catalog.ordered_lessons[: person.done + (1 if in_progress else 0)]
+    if lessons:
+        leader.welcome_seen_at = joined
+        save_assessment(leader.id, "before", {q.id: 2 + (number + i) % 2
+                                              for i, q in enumerate(questions)})
+    for position, lesson in enumerate(lessons):
+        # The latest lesson was touched quiet_days ago; earlier ones a day or two apart.
+        days = person.quiet_days + 2 * (len(lessons) - 1 - position)
+        _lesson_work(leader, lesson, position, number, facilitator)
+        if position < person.done:
             complete_lesson(leader.id, lesson)
+        started = now - timedelta(days=days + (2 if person.stuck else 1))
+        _age(leader.id, lesson.id, started, now - timedelta(days=days))
+    _age_assessment(leader.id, "before", joined + timedelta(hours=2))
+    if person.done >= total:
+        save_assessment(leader.id, "after", {q.id: 4 for q in questions})
+        _age_assessment(leader.id, "after", now - timedelta(days=person.quiet_days))
+
+
+def _lesson_work(leader: User, lesson, position: int, number: int, facilitator: User) -> None:
+    """Reflections on each prompt (some shared, some answered), a quiz, an experiment."""
+    from course.experiments.experiments import add_entry
+    from course.quizzes.attempts import submit_quiz
+    from course.reflections.reflections import save_reflection, set_shared
+    from course.reflections.shared import add_reply
+
+    words = REFLECTIONS[position % len(REFLECTIONS)]
+    for turn, prompt in enumerate(lesson.reflections[: 1 + (number + position) % 2]):
+        text = words[(number + turn) % len(words)]
+        reflection = save_reflection(leader.id, lesson, prompt.id, text, None)
+        if (number + position + turn) % 3 == 0:
+            set_shared(reflection, True)
+            db.session.flush()
+            if (number + position) % 2 == 0:
+                add_reply(reflection.id, facilitator, REPLIES[(number + position) % len(REPLIES)])
+    quiz = current_app.extensions["catalog"].quizzes.get(lesson.quiz_id or "")
+    if quiz is not None:
+        answers = {q.id: _answer(q, right=(number + position + i) % 3 != 0)
+                   for i, q in enumerate(quiz.questions)}
+        submit_quiz(leader.id, quiz, lesson.id, answers, None)
+    measures = lesson.try_this.measures if lesson.try_this else ()
+    if measures and (number + position) % 2 == 0:
+        add_entry(leader.id, lesson, utcnow().date(), EXPERIMENTS[number % len(EXPERIMENTS)],
+                  {m: float(3 + (number * 7 + i * 5 + position) % 17)
+                   for i, m in enumerate(measures)}, None)
+
+
+def _answer(question, right: bool) -> list[str]:
+    """A right (or a wrong) response to a choice, true-false or scale question."""
+    if question.type == "true-false":
+        return [str(question.answer == right).lower()]
+    if question.type in ("single", "multiple"):
+        options = list(enumerate(question.options))
+        chosen = [str(i) for i, option in options if option.correct == right]
+        return chosen[:1] if not right or question.type == "single" else chosen
+    return [str(getattr(question, "minimum", 1) + 2)]
+
+
+def _age(user_id: int, lesson_id: str, started, touched) -> None:
+    """Move a lesson's rows into the past, so the demo has a history."""
+    from course.experiments.models import ExperimentEntry
+    from course.progress.models import LessonProgress
+    from course.quizzes.models import QuizAttempt
+    from course.reflections.models import Reflection, ReflectionReply, ReflectionVersion
+
+    db.session.flush()
+    mine = (LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson_id)
+    db.session.execute(update(LessonProgress).where(*mine).values(started_at=started,
+                                                                  updated_at=touched))
+    db.session.execute(update(LessonProgress).where(*mine, LessonProgress.completed_at.is_not(
+        None)).values(completed_at=touched))
+    db.session.execute(update(Reflection).where(
+        Reflection.user_id == user_id, Reflection.lesson_id == lesson_id).values(
+        created_at=started, updated_at=touched, saved_at=touched))
+    db.session.execute(update(Reflection).where(
+        Reflection.user_id == user_id, Reflection.lesson_id == lesson_id,
+        Reflection.shared_at.is_not(None)).values(shared_at=touched))
+    theirs = select(Reflection.id).where(Reflection.user_id == user_id,
+                                         Reflection.lesson_id == lesson_id)
+    for model in (ReflectionVersion, ReflectionReply):
+        db.session.execute(update(model).where(model.reflection_id.in_(theirs))
+                           .values(created_at=touched))
+    for model in (QuizAttempt, ExperimentEntry):
+        db.session.execute(update(model).where(model.user_id == user_id,
+                                               model.lesson_id == lesson_id)
+                           .values(created_at=touched))
+    db.session.execute(update(ExperimentEntry).where(
+        ExperimentEntry.user_id == user_id, ExperimentEntry.lesson_id == lesson_id)
+        .values(done_on=touched.date()))
+
+
+def _age_assessment(user_id: int, stage: str, moment) -> None:
+    from course.self_assessment.models import SelfAssessment
+
+    db.session.flush()
+    db.session.execute(update(SelfAssessment).where(SelfAssessment.user_id == user_id,
+                                                    SelfAssessment.stage == stage)
+                       .values(created_at=moment, updated_at=moment))

@@ -1,11 +1,14 @@
 """The command line of the contract."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from course.cohorts.models import Cohort, Invitation, Membership
+from course.experiments.models import ExperimentEntry
 from course.extensions import db
-from course.models import Role, User
-from tests.factories import PASSWORD
+from course.models import Role, User, utcnow
+from course.quizzes.models import QuizAttempt
+from course.reflections.models import Reflection, ReflectionReply
+from tests.factories import PASSWORD, Auth
 
 
 def test_users_add(runner):
@@ -80,11 +83,16 @@ def test_demo_is_idempotent(runner):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     assert "facilitator@demo.example.org" in first.output
+    assert "admin@demo.example.org" in first.output
     users = db.session.scalars(select(User)).all()
+    rows = {model: db.session.scalar(select(func.count()).select_from(model))
+            for model in (Reflection, QuizAttempt, ExperimentEntry, ReflectionReply)}
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
-    assert len(db.session.scalars(select(User)).all()) == len(users) == 4
+    assert len(db.session.scalars(select(User)).all()) == len(users) == 10
     assert len(db.session.scalars(select(Cohort)).all()) == 1
+    assert rows == {model: db.session.scalar(select(func.count()).select_from(model))
+                    for model in rows}
 
 
 def test_demo_if_empty_leaves_real_data_alone(runner, make_leader):
@@ -147,4 +155,60 @@ def test_demo_leaders_are_at_different_stages(app, runner):
                 select(LessonProgress).where(LessonProgress.user_id == user.id))
             if row.completed_at
         ])
-    assert done == {"amara": 0, "ben": 5, "chidi": 17}
+    total = len(app.extensions["catalog"].ordered_lessons)
+    assert done == {"amara": 0, "ben": 5, "chidi": total, "dana": 2, "eli": 1, "farah": 9,
+                    "gareth": 12, "hana": 3}
+
+
+def test_demo_has_a_stuck_and_an_inactive_leader(app, runner):
+    from course.progress.activity import is_inactive, last_active_by_leader, stuck_before
+    from course.progress.models import LessonProgress
+
+    runner.invoke(args=["demo"])
+    now = utcnow()
+    leaders = select(User.id).where(User.role == Role.LEADER)
+    last = last_active_by_leader(leaders)
+    joined = dict(db.session.execute(select(Membership.user_id, Membership.joined_at)).all())
+    emails = dict(db.session.execute(select(User.id, User.email)).all())
+    inactive = {emails[i] for i in joined if emails[i] != "facilitator@demo.example.org"
+                and is_inactive(last.get(i), joined[i], now)}
+    stuck = {emails[row.user_id] for row in db.session.scalars(select(LessonProgress).where(
+        LessonProgress.completed_at.is_(None), LessonProgress.started_at < stuck_before(now)))}
+    assert inactive == {"eli@demo.example.org"}
+    assert stuck == {"dana@demo.example.org"}
+
+
+def test_demo_leaders_leave_a_varied_trail(app, runner):
+    from course.self_assessment.models import SelfAssessment
+
+    runner.invoke(args=["demo"])
+    texts = db.session.scalars(select(Reflection.text)).all()
+    assert len(texts) >= 40 and len(set(texts)) >= 30
+    assert min(map(len, texts)) < 60 < 200 < max(map(len, texts))
+    assert not any("lorem" in text.lower() for text in texts)
+    shared = db.session.scalars(select(Reflection).where(Reflection.shared)).all()
+    assert 5 <= len(shared) < len(texts)
+    assert db.session.scalar(select(func.count()).select_from(ReflectionReply)) >= 3
+    verdicts = [answer["correct"] for attempt in db.session.scalars(select(QuizAttempt))
+                for answer in attempt.answers.values() if answer["correct"] is not None]
+    right = sum(verdicts) / len(verdicts)
+    assert 0.4 < right < 0.9, right
+    assert all(answer["version"] for attempt in db.session.scalars(select(QuizAttempt))
+               for answer in attempt.answers.values())
+    entries = db.session.scalars(select(ExperimentEntry)).all()
+    assert entries and all(entry.measures for entry in entries)
+    chidi = db.session.scalar(select(User).where(User.email == "chidi@demo.example.org"))
+    stages = set(db.session.scalars(select(SelfAssessment.stage).where(
+        SelfAssessment.user_id == chidi.id)))
+    assert stages == {"before", "after"}
+
+
+def test_demo_facilitator_and_admin_sign_in(app, runner):
+    from course.demo import DEMO_PASSWORD
+
+    runner.invoke(args=["demo"])
+    for email in ("facilitator@demo.example.org", "admin@demo.example.org"):
+        client = app.test_client()
+        signed_in = Auth(client).login(email, DEMO_PASSWORD)
+        assert signed_in.status_code == 302, email
+        assert client.get("/facilitate/").status_code == 200, email
