@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres lint bench clean
+.PHONY: run reset test test-sqlite test-postgres lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,25 @@ run: $(VENV)/.installed-run
 	trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM; trap stop EXIT; \
 	echo "Serving Clearing on http://$(HOST):$(PORT) ($$COURSE_ENV) with a job consumer"; \
 	wait $$server
+
+# Development only: remove the instance folder's SQLite database, job queue and outbox so
+# the next `make run` starts empty and loads the demo afresh. Asks nothing; keeps the
+# secret key unless RESET_SECRET_KEY=1. Refuses for any other COURSE_ENV, and for a
+# database or environment set elsewhere (COURSE_DATABASE_URL, instance/config.py).
+reset:
+	@folder=$${COURSE_INSTANCE_PATH:-instance}; \
+	if [ -n "$${COURSE_ENV:-}" ] && [ "$$COURSE_ENV" != development ]; then \
+	  echo "make reset is for development only; COURSE_ENV is $$COURSE_ENV: nothing removed." >&2; exit 1; fi; \
+	if [ -n "$${COURSE_DATABASE_URL:-}" ]; then \
+	  echo "COURSE_DATABASE_URL is set: that database is not the instance folder's; nothing removed." >&2; exit 1; fi; \
+	if grep -Eqs '^\s*COURSE_(ENV|DATABASE_URL)\b' "$$folder/config.py"; then \
+	  echo "$$folder/config.py sets COURSE_ENV or COURSE_DATABASE_URL: reset it by hand; nothing removed." >&2; exit 1; fi; \
+	removed=""; \
+	for name in course.db course.db-wal course.db-shm course.db-journal jobs.db jobs.db-wal jobs.db-shm jobs.db-journal outbox; do \
+	  if [ -e "$$folder/$$name" ]; then rm -rf -- "$$folder/$$name"; removed="$$removed $$name"; fi; done; \
+	if [ "$${RESET_SECRET_KEY:-}" = 1 ] && [ -e "$$folder/secret_key" ]; then \
+	  rm -f -- "$$folder/secret_key"; removed="$$removed secret_key"; fi; \
+	echo "Removed from $$folder:$${removed:- nothing (it was empty)}. The next make run loads the demo afresh."
 
 # The whole suite on SQLite, then again on PostgreSQL when it answers (always under CI).
 test: $(VENV)/.installed-test
