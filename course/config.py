@@ -21,6 +21,7 @@ ENV_SETTINGS = (
     "ENV",
     "PROXY_COUNT",
     "MAIL_FROM",
+    "ORGANISATION_NAME",
     "PROXY_HEADERS",
     "HSTS_SUBDOMAINS",
     "REQUIRE_2FA",
@@ -40,6 +41,7 @@ def defaults(instance_path: str) -> dict:
         "COURSE_SMTP_URL": None,
         "COURSE_SMTP_TIMEOUT": 20,  # seconds per connect, read or write
         "COURSE_MAIL_FROM": "Clearing <no-reply@clearing.invalid>",
+        "COURSE_ORGANISATION_NAME": "Clearing",  # the issuer named on the certificate
         "COURSE_CONTENT_DIR": str(REPO_ROOT),
         "COURSE_BASE_URL": "http://127.0.0.1:5000",
         "COURSE_PROXY_COUNT": 0,

@@ -54,6 +54,7 @@ def _permission_point():
 
 from course.facilitate import (  # noqa: E402,F401
     cohort_views,
+    formatting,
     invitation_views,
     nudge_views,
     people_views,

@@ -1,4 +1,4 @@
-"""Leader views: the course map, a lesson page and the certificate."""
+"""Leader views: the course map, a lesson page, the completion page and the certificate."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from course.learn.assessment_views import (
 )
 from course.models import utcnow
 from course.numbers import parse_int
+from course.progress.completion import achievement, certificate_facts, hours_text
 from course.progress.progress import (
     DONE,
     IN_PROGRESS,
@@ -29,6 +30,7 @@ from course.progress.standing import lesson_standing, record_open
 from course.quizzes.attempts import attempt_feedback
 from course.quizzes.models import QuizAttempt
 from course.reflections.reflections import reflections_for_lesson
+from course.self_assessment.assessment import growth_report
 
 
 def catalog():
@@ -163,6 +165,23 @@ def certificate():
     progress = course_progress(current_user.id, catalog())
     if not progress.complete:
         return render_template("learn/certificate_pending.html", progress=progress), 403
-    finished = course_finished_at(current_user.id)
-    return render_template("learn/certificate.html", progress=progress, finished=finished,
-                           catalog=catalog())
+    facts = certificate_facts(current_user, catalog(),
+                              current_app.config["COURSE_ORGANISATION_NAME"])
+    return render_template("learn/certificate.html", progress=progress, catalog=catalog(),
+                           finished=course_finished_at(current_user.id), facts=facts,
+                           hours=hours_text(facts.hours))
+
+
+@bp.get("/course/finished")
+@any_signed_in
+def completion():
+    """Finishing the course: what the leader did, their growth, and the certificate."""
+    progress = course_progress(current_user.id, catalog())
+    if not progress.complete:
+        return render_template("learn/certificate_pending.html", progress=progress), 403
+    return render_template(
+        "learn/completion.html", progress=progress, catalog=catalog(),
+        finished=course_finished_at(current_user.id),
+        did=achievement(current_user.id, catalog()),
+        report=growth_report(current_user.id, catalog()),
+    )

@@ -19,7 +19,12 @@ from course.idempotency import STALE_FORM, USED_FORM
 from course.learn import bp
 from course.learn.lesson_views import catalog, lesson_or_404, render_lesson
 from course.models import Role
-from course.progress.progress import CompletionError, complete_lesson, reopen_lesson
+from course.progress.progress import (
+    CompletionError,
+    complete_lesson,
+    course_progress,
+    reopen_lesson,
+)
 from course.quizzes.attempts import QuizIncomplete, QuizRefused, field_name, submit_quiz
 from course.reflections.models import Reflection
 from course.reflections.reflections import (
@@ -229,6 +234,8 @@ def complete(lesson_id: str):
     # An explicit anchor: a redirect without one would inherit the form's #complete.
     if following:
         return redirect(url_for("learn.lesson", lesson_id=following.id, _anchor="main"))
+    if course_progress(current_user.id, catalog()).complete:  # the last lesson: finished
+        return redirect(url_for("learn.completion", _anchor="main"))
     return redirect(url_for("learn.home", _anchor="main"))
 
 

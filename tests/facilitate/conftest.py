@@ -56,5 +56,6 @@ def future_date(days: int = 10) -> str:
 
 
 def text_of(response) -> str:
-    """The page as text, tags removed and spaces collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+    """The page as text, tags removed and spaces collapsed (a <wbr> is no space)."""
+    html = response.get_data(as_text=True).replace("<wbr>", "")
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())

@@ -228,7 +228,7 @@ def test_page_shows_states_in_words_with_a_legend_in_one_grid(client, auth, worl
     assert "Not started (an empty cell)" in page and "an empty lesson cell is a lesson not" in page
     # One grid for every screen: each row is written once (no second list for phones).
     assert 'class="matrix-grid"' in html and 'class="matrix-list"' not in html
-    assert html.count(world.leader.email) == 1
+    assert html.replace("<wbr>", "").count(world.leader.email) == 1
     assert re.search(r'<th scope="col" class="matrix-name" aria-sort="ascending">', html)
     assert html.count("aria-sort=") == 1
     total = len(client.application.extensions["catalog"].lessons)

@@ -84,3 +84,13 @@ def test_no_remind_link_without_a_filter(client, auth, world, crowd):
     auth.login(world.facilitator)
     html = client.get(f"/facilitate/cohorts/{world.cohort.id}/progress").get_data(as_text=True)
     assert "Remind these leaders" not in html
+
+
+def test_addresses_break_only_after_at_and_dots(client, auth, world, make_leader):
+    make_leader(name="Long Address", email="firstname.lastname@department.example.org",
+                cohort=world.cohort)
+    auth.login(world.facilitator)
+    for path in ("", "/progress"):
+        html = client.get(f"/facilitate/cohorts/{world.cohort.id}{path}").get_data(as_text=True)
+        assert "firstname.<wbr>lastname@<wbr>department.<wbr>example.<wbr>org" in html
+        assert "<wbr><script" not in html
