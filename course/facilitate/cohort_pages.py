@@ -48,10 +48,10 @@ def render_home(create_form: CohortNameForm | None = None, status: int = 200):
 def assign_form(cohort: Cohort, **kwargs) -> AssignFacilitatorForm:
     """The admin's 'add a facilitator' form, its choices from the scoped candidates."""
     form = AssignFacilitatorForm(**kwargs)
-    form.facilitator.choices = [
-        (user.id, f"{user.name} ({user.email})")
-        for user in assignable_facilitators(current_user, cohort)
-    ]
+    people = [(user.id, f"{user.name} ({user.email})")
+              for user in assignable_facilitators(current_user, cohort)]
+    # A required select starts on an empty choice, so nobody is added by accident.
+    form.facilitator.choices = [("", "Choose a facilitator")] + people if people else []
     return form
 
 

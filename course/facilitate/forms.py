@@ -90,7 +90,7 @@ class AssignFacilitatorForm(FlaskForm):
     """Choose a facilitator or admin to run the cohort (admins only)."""
 
     facilitator = SelectField(
-        "Facilitator", coerce=coerce_id,
+        "Facilitator", coerce=lambda value: None if value in ("", None) else coerce_id(value),
         validators=[InputRequired("Choose someone to add.")],
     )
 
