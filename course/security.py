@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
+from flask import Request as FlaskRequest
+from werkzeug.datastructures import ImmutableMultiDict
 
 CSP = "; ".join(
     [
@@ -40,6 +42,26 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+class NulFreeMultiDict(ImmutableMultiDict):
+    """Form and query values without NUL characters. No text a person types needs one,
+    PostgreSQL cannot store one (a 500 where a leader's words should be saved), and a NUL
+    can hide what follows it from other tools. Dropping it keeps the rest of the words."""
+
+    def __init__(self, mapping=None):
+        if mapping is not None:
+            pairs = mapping.items(multi=True) if hasattr(mapping, "items") else mapping
+            mapping = [(key, value.replace("\x00", "") if isinstance(value, str) else value)
+                       for key, value in pairs]
+        super().__init__(mapping)
+
+
+class Request(FlaskRequest):
+    """The app's request: form and query values come through NulFreeMultiDict."""
+
+    parameter_storage_class = NulFreeMultiDict
+
+
 def init_app(app: Flask) -> None:
-    """Register the header hook."""
+    """Register the header hook and the request class."""
+    app.request_class = Request
     app.after_request(set_security_headers)

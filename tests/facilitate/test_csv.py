@@ -192,11 +192,11 @@ def test_progress_csv_defuses_a_name_with_control_characters_before_a_formula(
     """The guard runs on every data cell, not only on the header (issue 14, item 9)."""
     from course.cohorts.models import Membership
 
-    sly = make_leader(name="\x00=HYPERLINK(\"http://evil\")")
+    sly = make_leader(name="\x01=HYPERLINK(\"http://evil\")")  # PostgreSQL stores no NUL
     db.session.add(Membership(user_id=sly.id, cohort_id=world.cohort.id, role=Role.LEADER))
     db.session.commit()
     auth.login(world.facilitator)
     response = client.get(f"/facilitate/cohorts/{world.cohort.id}/progress.csv")
     header, *rows = read_csv(response)
     names = [row[0] for row in rows]
-    assert "'\x00=HYPERLINK(\"http://evil\")" in names
+    assert "'\x01=HYPERLINK(\"http://evil\")" in names

@@ -318,3 +318,14 @@ def test_rescue_sign_in_starts_no_session_for_a_facilitator(make_app, make_facil
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(UserSession.id))) == 0
     assert client.get("/facilitate/").status_code == 302  # still signed out
+
+
+def test_nul_characters_in_typed_text_are_dropped_not_a_500(client, auth, make_leader):
+    """PostgreSQL stores no NUL: a pasted one is dropped and the rest of the words kept."""
+    leader = make_leader()
+    auth.login(leader)
+    response = client.post("/lessons/where-am-i/reflections/my-fog",
+                           data={"text": "Before\x00after, all kept."})
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(Reflection.text)) == "Beforeafter, all kept."
+    assert client.get("/journal?q=a\x00b").status_code == 200
