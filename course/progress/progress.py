@@ -79,11 +79,8 @@ def lesson_state_column(user_id: int, lesson_id: str):
     )
 
 
-@dataclass(frozen=True)
-class ModuleProgress:
-    module_id: str
-    done: int
-    total: int
+class _DoneOfTotal:
+    """The share done, and whether all is done, of something with `done` and `total`."""
 
     @property
     def percent(self) -> int:
@@ -95,7 +92,14 @@ class ModuleProgress:
 
 
 @dataclass(frozen=True)
-class CourseProgress:
+class ModuleProgress(_DoneOfTotal):
+    module_id: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class CourseProgress(_DoneOfTotal):
     """Everything the course home shows about one leader, from three queries."""
 
     states: dict[str, str]
@@ -111,14 +115,6 @@ class CourseProgress:
     @property
     def total(self) -> int:
         return len(self.states)
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def complete(self) -> bool:
-        return self.total > 0 and self.done == self.total
 
     def state(self, lesson_id: str) -> str:
         return self.states.get(lesson_id, NOT_STARTED)

@@ -15,11 +15,11 @@ from flask import abort
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 
 from course.cohorts.models import Cohort, Membership
-from course.cohorts.scoping import scoped_cohort_ids
+from course.cohorts.scoping import visible_leaders
 from course.content import Catalog, Lesson
 from course.extensions import db
 from course.idempotency import add_once, check_form_key, kept_with
-from course.models import Role, User, utcnow
+from course.models import User, utcnow
 from course.reflections.models import Reflection, ReflectionReply, ReflectionVersion
 from course.reflections.reflections import replies_for
 from course.text import clean_text
@@ -75,15 +75,9 @@ def shared_query(viewer: User, cohort: Cohort) -> Select:
     Selects columns, never the Reflection entity: its `text` is the live draft, which a
     facilitator does not see (nor should a debug log of fetched rows).
     """
-    return (
-        select(Reflection.id)
-        .join(Membership, Membership.user_id == Reflection.user_id)
-        .where(
-            Reflection.shared.is_(True),
-            Membership.cohort_id == cohort.id,
-            Membership.cohort_id.in_(scoped_cohort_ids(viewer)),
-            Membership.role == Role.LEADER,
-        )
+    leaders = visible_leaders(viewer, [cohort.id]).with_only_columns(Membership.user_id)
+    return select(Reflection.id).where(
+        Reflection.shared.is_(True), Reflection.user_id.in_(leaders)
     )
 
 
