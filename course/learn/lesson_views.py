@@ -16,6 +16,7 @@ from course.learn.assessment_views import (
     needs_before_assessment,
     needs_welcome,
 )
+from course.learn.home_cards import home_cards
 from course.models import utcnow
 from course.numbers import parse_int
 from course.progress.completion import achievement, certificate_facts, hours_text
@@ -60,6 +61,7 @@ def home():
     progress = course_progress(current_user.id, catalog())
     return render_template(
         "learn/home.html", catalog=catalog(), progress=progress, assessment=status,
+        cards=home_cards(current_user, catalog()),
     )
 
 
