@@ -1,0 +1,1 @@
+"""Digests and check-in emails: what brings a leader (and a facilitator) back."""
