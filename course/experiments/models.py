@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
@@ -24,3 +24,6 @@ class ExperimentEntry(db.Model):
     measures: Mapped[dict] = mapped_column(JSON, default=dict)  # {"mentions found": 12}
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     form_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The plan this entry tells the outcome of (course.plans), if any.
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plans.id", ondelete="SET NULL"), index=True)
