@@ -43,6 +43,8 @@ class Section:
 
 # Shown in this order. Features add their line here.
 SECTIONS: tuple[Section, ...] = (
+    Section("notices", "New replies", "course.notices.notices:digest_items", urgent=True,
+            ack="course.notices.notices:digest_ack"),
 )
 
 

@@ -18,6 +18,7 @@ from course.learn.assessment_views import (
 )
 from course.learn.home_cards import home_cards
 from course.models import utcnow
+from course.notices.notices import seen_on_lesson
 from course.numbers import parse_int
 from course.progress.completion import achievement, certificate_facts, hours_text
 from course.progress.progress import (
@@ -113,6 +114,8 @@ def render_lesson(lesson, *, status=200, quiz_errors=None, quiz_values=None, att
     standing = lesson_standing(user_id, lesson, quiz)
     if touch and current_user.is_leader:
         record_open(user_id, lesson.id, standing.touched_at, utcnow())
+    # Opening the lesson sees its notices; this one view still marks what was new.
+    new_notices = seen_on_lesson(user_id, lesson.id) if touch and standing.has_notices else set()
     state = IN_PROGRESS if touch and standing.state == NOT_STARTED else standing.state
     step = current_step(state, reflections, standing.has_entries,
                         standing.summary.attempts if standing.summary else 0, quiz is not None)
@@ -120,7 +123,7 @@ def render_lesson(lesson, *, status=200, quiz_errors=None, quiz_values=None, att
         lesson=lesson, quiz=quiz, catalog=catalog(), time=lesson_time(lesson, quiz),
         steps=STEPS, step=step if current_user.is_leader else None,
         module=catalog().module(lesson.module_id),
-        reflections=reflections, replies=replies,
+        reflections=reflections, replies=replies, new_notices=new_notices,
         entries=entries_for_lesson(user_id, lesson.id) if standing.has_entries else [],
         summary=standing.summary,
         state=state,

@@ -20,6 +20,7 @@ from course.content import Catalog, Lesson
 from course.extensions import db
 from course.idempotency import add_once, check_form_key, kept_with
 from course.models import User, utcnow
+from course.notices.reflections import reflection_replied
 from course.reflections.models import Reflection, ReflectionReply, ReflectionVersion
 from course.reflections.reflections import replies_for
 from course.text import clean_text
@@ -205,4 +206,7 @@ def add_reply(reflection_id: int, author: User, text: str,
     reply = ReflectionReply(reflection_id=reflection_id, author_id=author.id, text=text,
                             created_at=utcnow(), form_key=form_key)
     twin = add_once(reply, lambda key: reply_sent_with(key, reflection_id, author))
-    return twin or reply
+    if twin is not None:
+        return twin
+    reflection_replied(reflection_id, author.id)  # "New reply" for the leader
+    return reply
