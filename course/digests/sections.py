@@ -45,6 +45,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("notices", "New replies", "course.notices.notices:digest_items", urgent=True,
             ack="course.notices.notices:digest_ack"),
+    Section("sets", "Your action-learning set", "course.sets.waiting:digest_items"),
 )
 
 

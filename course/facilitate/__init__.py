@@ -22,6 +22,12 @@ viewer's scope answers 404 on every URL that names it; both are decided once, be
     GET       /cohorts/<id>/shared[?lesson=&page=]       shared          shared_views
     POST      /cohorts/<id>/shared/<id>/replies          reply           shared_views
     GET POST  /cohorts/<id>/nudge[?select=]              nudge           nudge_views
+    GET       /cohorts/<id>/sets                         sets            set_views
+    POST      /cohorts/<id>/sets/split                   split_sets      set_views
+    GET POST  /cohorts/<id>/sets/arrange                 arrange_sets_view   set_views
+    GET       /cohorts/<id>/sets/<id>                    learning_set    set_views
+    POST      /cohorts/<id>/sets/<id>/rounds             open_round_view set_views
+    POST      /cohorts/<id>/sets/<id>/rounds/<id>/next   next_phase      set_views
 """
 
 from flask import Blueprint, current_app, g, request
@@ -59,5 +65,6 @@ from course.facilitate import (  # noqa: E402,F401
     nudge_views,
     people_views,
     progress_views,
+    set_views,
     shared_views,
 )

@@ -21,5 +21,6 @@ from course.learn import (  # noqa: E402,F401
     journal_views,
     lesson_views,
     mydata_views,
+    set_views,
     work_views,
 )

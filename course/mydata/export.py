@@ -28,6 +28,7 @@ from course.reflections.models import Reflection
 from course.reflections.reflections import replies_for
 from course.self_assessment.models import SelfAssessment
 from course.sessions import list_sessions
+from course.sets.mydata import set_data
 
 DATA_FILE = "clearing-data.json"
 JOURNAL_FILE = "clearing-journal.md"
@@ -192,6 +193,7 @@ def export_data(user: User, catalog: Catalog) -> dict:
         **learning_data(user.id, catalog),
         "reminders": reminders_received(user.id),
         "case_for_change": case_data(user.id),
+        **set_data(user.id),
     }
 
 
