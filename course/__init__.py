@@ -22,6 +22,7 @@ FEATURE_MODELS = (
     "course.passkeys.models",
     "course.jobs.models",
     "course.journal.models",
+    "course.review.models",
     "course.notices.models",
     "course.plans.models",
     "course.sets.models",

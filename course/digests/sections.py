@@ -43,6 +43,7 @@ class Section:
 
 # Shown in this order. Features add their line here.
 SECTIONS: tuple[Section, ...] = (
+    Section("review", "Questions to review", "course.review.digest:review_items"),
     Section("notices", "New replies", "course.notices.notices:digest_items", urgent=True,
             ack="course.notices.notices:digest_ack"),
     Section("sets", "Your action-learning set", "course.sets.waiting:digest_items"),

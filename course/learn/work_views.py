@@ -34,6 +34,7 @@ from course.reflections.reflections import (
     save_reflection,
     set_shared,
 )
+from course.review.review import schedule_reviews
 from course.sessions import start_session
 
 
@@ -171,6 +172,7 @@ def submit_quiz_view(lesson_id: str):
         db.session.rollback()
         return render_lesson(lesson, status=400, quiz_values=responses,
                              quiz_message=str(error))
+    schedule_reviews(current_user, quiz, lesson.id, attempt)  # after the first attempt only
     db.session.commit()
     return redirect(url_for("learn.lesson", lesson_id=lesson.id, attempt=attempt.id,
                             _anchor="quiz-heading"))

@@ -26,6 +26,7 @@ from course.progress.models import LessonProgress
 from course.quizzes.models import QuizAttempt
 from course.reflections.models import Reflection
 from course.reflections.reflections import replies_for
+from course.review.export import review_data
 from course.self_assessment.models import SelfAssessment
 from course.sessions import list_sessions
 from course.sets.mydata import set_data
@@ -190,6 +191,7 @@ def export_data(user: User, catalog: Catalog) -> dict:
                  "one-way hashes and are not included.",
         **profile_data(user),
         **sign_in_data(user.id),
+        **review_data(user.id, catalog),
         **learning_data(user.id, catalog),
         "reminders": reminders_received(user.id),
         "case_for_change": case_data(user.id),
