@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         sessions,
         static_files,
         timezones,
+        urls,
     )
     from course.content import KINDS, load_catalog
     from course.jobs import outbox  # noqa: F401 (registers the mail jobs and listeners)
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     jobs_queue.init_app(app)
     security.init_app(app)
     static_files.init_app(app)
+    urls.init_app(app)
     fragments.init_fragments(app)
     errors.init_app(app)
     timezones.init_app(app)

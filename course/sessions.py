@@ -53,7 +53,7 @@ def list_sessions(user_id: int) -> list[UserSession]:
     return [row for row in rows if _alive(row, utcnow())]
 
 
-def _limits(user_session: UserSession) -> tuple[timedelta, timedelta]:
+def _limits(user_session) -> tuple[timedelta, timedelta]:
     """Idle limit and absolute lifetime of a session row."""
     config = current_app.config
     if user_session.kept:
@@ -61,7 +61,8 @@ def _limits(user_session: UserSession) -> tuple[timedelta, timedelta]:
     return config["SESSION_IDLE_TIMEOUT"], config["SESSION_ABSOLUTE_LIFETIME"]
 
 
-def _alive(user_session: UserSession, now: datetime) -> bool:
+def _alive(user_session, now: datetime) -> bool:
+    """Whether a session (a row, or its columns read by load_user) is still alive."""
     idle, lifetime = _limits(user_session)
     return now - user_session.last_seen_at <= idle and now - user_session.created_at <= lifetime
 
@@ -104,9 +105,13 @@ def end_all_sessions(user_id: int) -> int:
 
 @cache
 def _session_statement():
-    """Built once (every signed-in request runs it): a live session row and its user."""
+    """Built once (every signed-in request runs it): a live session row and its user.
+
+    The session is read as plain columns (all _alive and _touch need), only the user as an
+    entity: one ORM object a request instead of two."""
     return (
-        select(UserSession, User)
+        select(UserSession.id, UserSession.last_seen_at, UserSession.created_at,
+               UserSession.kept, User)
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.token_hash == bindparam("token_hash"))
     )
@@ -118,10 +123,11 @@ def load_user(user_id: str) -> User | None:
     token = session.get(SESSION_KEY)
     if not token:
         return None
-    row = db.session.execute(_session_statement(), {"token_hash": hash_token(token)}).first()
-    if row is None:
+    user_session = db.session.execute(
+        _session_statement(), {"token_hash": hash_token(token)}).first()
+    if user_session is None:
         return None
-    user_session, user = row
+    user = user_session.User
     if str(user.id) != user_id or not user.active:
         return None
     now = utcnow()
