@@ -19,11 +19,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
 from course.experiments.experiments import add_entry
 from course.extensions import db
 from course.reflections.models import Reflection
 from course.reflections.reflections import save_draft, save_reflection, set_shared
+from course.sets.models import LearningSet, Round, SetMember
 from tests.factories import Auth, read_outbox
 
 # Lower-case letters only: they survive HTML, CSV and JSON escaping unchanged.
@@ -61,6 +63,12 @@ def private_world(app, world):
     set_shared(save_reflection(world.other_leader.id, lesson, first,
                                f"{CANARIES['shared reflection in another cohort']} hi", None),
                True)
+    # An action-learning set with an open round, so the sets pages have rows to show.
+    learning_set = LearningSet(cohort_id=world.cohort.id, name="Set 1")
+    db.session.add(learning_set)
+    db.session.flush()
+    db.session.add(SetMember(set_id=learning_set.id, cohort_id=world.cohort.id, user_id=leader))
+    db.session.add(Round(set_id=learning_set.id, holder_id=leader))
     db.session.commit()
     return private
 
@@ -84,6 +92,8 @@ def fill_values(app, world, private: Reflection) -> dict:
         "question_id": quiz.questions[0].id,
         "module_id": lesson.module_id,
         "stage": "before",
+        "set_id": db.session.scalar(select(LearningSet.id)),
+        "round_id": db.session.scalar(select(Round.id)),
     }
 
 
