@@ -24,6 +24,7 @@ FEATURE_MODELS = (
     "course.journal.models",
     "course.review.models",
     "course.notices.models",
+    "course.digests.models",
     "course.plans.models",
     "course.sets.models",
 )

@@ -26,19 +26,34 @@ PENDING = "outgoing_email_ids"
 MAX_KEY = 200
 
 
+# The only extra headers an email may carry (RFC 2369 / RFC 8058 unsubscribing).
+EXTRA_HEADERS = frozenset({"List-Unsubscribe", "List-Unsubscribe-Post"})
+
+
 def send_mail(to: str, subject: str, body: str, *, key: str | None = None,
-              reply_to: str | None = None) -> OutgoingEmail | None:
+              reply_to: str | None = None, html: str | None = None,
+              headers: dict[str, str] | None = None,
+              user_id: int | None = None) -> OutgoingEmail | None:
     """Queue one email, sent after the caller commits; None if `key` was queued before.
 
     The key makes the email idempotent: a retry, a restart or a second consumer sends it
     once. Pass one naming what the email is for ("invitation:12"); without it the key is
     a hash of the email itself, so the very same email queued twice goes once.
+
+    `html` adds an HTML alternative to the plain text; `headers` adds List-Unsubscribe and
+    List-Unsubscribe-Post. With `user_id` the email is that person's: it is not sent once
+    their account is deactivated, and it goes with the account when that is deleted.
     """
+    unknown = set(headers or ()) - EXTRA_HEADERS
+    if unknown:
+        raise ValueError(f"headers not allowed: {sorted(unknown)}")
     if key is None:
-        key = "content:" + _digest(to, subject, body, reply_to or "")
+        key = "content:" + _digest(to, subject, body, reply_to or "", html or "")
     elif len(key) > MAX_KEY:
         key = key[:100] + ":" + _digest(key)
-    email = OutgoingEmail(key=key, recipient=to, reply_to=reply_to, subject=subject, body=body)
+    email = OutgoingEmail(key=key, recipient=to, reply_to=reply_to, subject=subject, body=body,
+                          html=html or "", headers=dict(headers) if headers else None,
+                          user_id=user_id)
     try:
         with db.session.begin_nested():  # only this row goes back if the key is taken
             db.session.add(email)
@@ -53,9 +68,11 @@ def _digest(*parts: str) -> str:
 
 
 def build_message(to: str, subject: str, body: str, *, key: str | None = None,
-                  reply_to: str | None = None) -> EmailMessage:
-    """Return a plain-text message from the configured sender; its Message-ID comes from
-    the idempotency key, so a resent copy is recognisably the same email."""
+                  reply_to: str | None = None, html: str | None = None,
+                  headers: dict[str, str] | None = None) -> EmailMessage:
+    """Return a plain-text message (multipart/alternative with `html`) from the configured
+    sender; its Message-ID comes from the idempotency key, so a resent copy is
+    recognisably the same email."""
     sender = current_app.config["COURSE_MAIL_FROM"]
     message = EmailMessage()
     message["From"] = sender
@@ -67,7 +84,12 @@ def build_message(to: str, subject: str, body: str, *, key: str | None = None,
     domain = parseaddr(sender)[1].rpartition("@")[2] or "clearing"
     token = _digest(key) if key else _digest(to, subject, body, str(datetime.now(UTC)))
     message["Message-ID"] = f"<{token}@{domain}>"
+    for name, value in (headers or {}).items():
+        if name in EXTRA_HEADERS:
+            message[name] = value
     message.set_content(body)
+    if html:
+        message.add_alternative(html, subtype="html")
     return message
 
 

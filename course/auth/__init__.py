@@ -15,6 +15,7 @@ def _install_session_interface(state) -> None:
 
 from course.auth import (  # noqa: E402,F401  (views attach themselves to bp)
     account_views,
+    email_views,
     passkey_views,
     second_factor_views,
     two_step_views,

@@ -17,6 +17,8 @@ from sqlalchemy.exc import IntegrityError
 
 from course.cohorts.models import Cohort, Membership, Nudge
 from course.cohorts.scoping import visible_leaders
+from course.digests.settings import REMINDERS, prefs_by_user
+from course.digests.unsubscribe import unsubscribe_headers, unsubscribe_url
 from course.extensions import db
 from course.idempotency import check_form_key
 from course.links import public_url
@@ -80,6 +82,7 @@ class NudgeReport:
 
     sent: list[User] = field(default_factory=list)
     failed: list[User] = field(default_factory=list)
+    opted_out: list[User] = field(default_factory=list)  # turned reminders off (Account)
 
 
 def nudges_by_leader(cohort_id: int) -> dict[int, tuple[int, datetime]]:
@@ -167,13 +170,18 @@ def send_nudges(viewer: User, cohort: Cohort, leaders: list[User], subject: str,
     keys = {leader.id: f"{form_key}-{leader.id}" if form_key else None for leader in leaders}
     done = nudged_with([key for key in keys.values() if key])
     link = public_url("learn.home")
+    prefs = prefs_by_user([leader.id for leader in leaders])
     report = NudgeReport()
     for leader in leaders:
         if keys[leader.id] in done:
             report.sent.append(leader)
             continue
+        if not prefs[leader.id].reminders:  # the leader said no (Account -> Email)
+            report.opted_out.append(leader)
+            continue
+        stop = unsubscribe_url(leader.id, [REMINDERS], prefs[leader.id].link_version)
         body = render_template("facilitate/email/nudge.txt", leader=leader, sender=viewer,
-                               cohort=cohort, message=message, link=link)
+                               cohort=cohort, message=message, link=link, unsubscribe=stop)
         try:
             with db.session.begin_nested():
                 nudge = Nudge(cohort_id=cohort.id, leader_id=leader.id, sent_by_id=viewer.id,
@@ -184,7 +192,8 @@ def send_nudges(viewer: User, cohort: Cohort, leaders: list[User], subject: str,
                 # Queued, sent once the view commits; the key keeps it to one email, and
                 # the leader's reply goes to the facilitator, not to the no-reply sender.
                 send_mail(leader.email, subject, body, reply_to=viewer.email,
-                          key=f"nudge:{keys[leader.id] or f'row-{nudge.id}'}")
+                          key=f"nudge:{keys[leader.id] or f'row-{nudge.id}'}",
+                          headers=unsubscribe_headers(stop), user_id=leader.id)
         except IntegrityError:  # the same form raced in twice; the other one emails them
             if keys[leader.id] is None:
                 raise

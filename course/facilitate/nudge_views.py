@@ -93,6 +93,9 @@ def nudge():
             if report.failed:
                 flash(f"The email could not be sent to {names(report.failed)}. "
                       "Try them again later.", "error")
+            if report.opted_out:
+                flash(f"Not sent to {names(report.opted_out)}: they have turned reminders "
+                      "off in their email settings.", "info")
             return redirect(url_for("facilitate.nudge", cohort_id=cohort.id))
     selection = request.args.get("select")
     ticked = (set(form.leaders.data or ()) if request.method == "POST"

@@ -13,10 +13,10 @@ from huey import crontab
 from sqlalchemy import and_, event, func, or_, select, update
 
 from course.extensions import db, queue
-from course.jobs.models import FAILED, QUEUED, RETRY, SENDING, SENT, OutgoingEmail
+from course.jobs.models import CANCELLED, FAILED, QUEUED, RETRY, SENDING, SENT, OutgoingEmail
 from course.jobs.queue import job_context
 from course.mail import PENDING, build_message, mail_batch, transmit
-from course.models import utcnow
+from course.models import User, utcnow
 
 log = logging.getLogger("course.jobs.mail")
 
@@ -63,6 +63,8 @@ class Claimed:
     subject: str
     body: str
     attempts: int
+    html: str = ""
+    headers: dict | None = None
 
 
 def claim(email_id: int) -> Claimed | None:
@@ -70,6 +72,14 @@ def claim(email_id: int) -> Claimed | None:
     it is sent, failed, taken by another consumer, or was never committed."""
     now = utcnow()
     stale = now - current_app.config["MAIL_CLAIM_TIMEOUT"]
+    # An email for someone deactivated since it was queued is not sent (a deleted
+    # account's emails went with it).
+    db.session.execute(
+        update(OutgoingEmail)
+        .where(OutgoingEmail.id == email_id, OutgoingEmail.status.in_((QUEUED, RETRY)),
+               OutgoingEmail.user_id.in_(select(User.id).where(User.active.is_(False))))
+        .values(status=CANCELLED, body="", html="", headers=None)
+    )
     taken = db.session.execute(
         update(OutgoingEmail)
         .where(OutgoingEmail.id == email_id,
@@ -79,7 +89,7 @@ def claim(email_id: int) -> Claimed | None:
     ).rowcount == 1
     row = db.session.get(OutgoingEmail, email_id) if taken else None
     claimed = row and Claimed(row.id, row.key, row.recipient, row.reply_to, row.subject,
-                              row.body, row.attempts)
+                              row.body, row.attempts, row.html, row.headers)
     db.session.commit()  # short: no lock is held while the mail server is talked to
     return claimed
 
@@ -89,7 +99,7 @@ def _settle(email_id: int, status: str, error: Exception | None = None) -> None:
     if status == SENT:
         values["sent_at"] = utcnow()
     if status in (SENT, FAILED):
-        values["body"] = ""
+        values.update(body="", html="", headers=None)
     db.session.execute(update(OutgoingEmail).where(OutgoingEmail.id == email_id,
                                                    OutgoingEmail.status == SENDING)
                        .values(**values))
@@ -117,7 +127,8 @@ def deliver(ids: list[int], task=None) -> int:
                 continue
             try:
                 transmit(build_message(email.recipient, email.subject, email.body,
-                                       key=email.key, reply_to=email.reply_to))
+                                       key=email.key, reply_to=email.reply_to,
+                                       html=email.html, headers=email.headers))
             except Exception as error:  # noqa: BLE001 (any failure leaves it to a retry)
                 gone = last_job or email.attempts >= most or permanent(error)
                 _settle(email_id, FAILED if gone else RETRY, error)
