@@ -27,6 +27,7 @@ from course.quizzes.models import QuizAttempt
 from course.reflections.models import Reflection
 from course.reflections.reflections import replies_for
 from course.review.export import review_data
+from course.review.models import ReviewAnswer
 from course.self_assessment.models import SelfAssessment
 from course.sessions import list_sessions
 from course.sets.mydata import set_data
@@ -223,6 +224,7 @@ def holdings(user_id: int) -> dict[str, int]:
         "reflections": count(Reflection, func.length(func.trim(Reflection.text)) > 0),
         "experiment_entries": count(ExperimentEntry),
         "quiz_attempts": count(QuizAttempt),
+        "review_answers": count(ReviewAnswer),
         "lessons": count(LessonProgress),
         "self_assessments": count(SelfAssessment),
         "reminders": db.session.scalar(

@@ -7,9 +7,8 @@ Revises: 37229c6f3ffa
 Create Date: 2026-11-29 22:40:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7d41e2a9c05'
@@ -32,12 +31,14 @@ def upgrade():
     sa.Column('due_on', sa.Date(), nullable=False),
     sa.Column('finished', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_review_items_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                            name=op.f('fk_review_items_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_review_items')),
     sa.UniqueConstraint('user_id', 'lesson_id', 'slot', name='review_items_user_lesson_slot')
     )
     with op.batch_alter_table('review_items', schema=None) as batch_op:
-        batch_op.create_index('ix_review_items_finished_due_on', ['finished', 'due_on'], unique=False)
+        batch_op.create_index('ix_review_items_finished_due_on', ['finished', 'due_on'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_review_items_user_id'), ['user_id'], unique=False)
 
     op.create_table('review_answers',
@@ -51,10 +52,12 @@ def upgrade():
     sa.Column('correct', sa.Boolean(), nullable=True),
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('form_key', sa.String(length=64), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_review_answers_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                            name=op.f('fk_review_answers_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_review_answers')),
     sa.UniqueConstraint('form_key', name=op.f('uq_review_answers_form_key')),
-    sa.UniqueConstraint('user_id', 'lesson_id', 'question_id', 'review_number', name='review_answers_user_question_number')
+    sa.UniqueConstraint('user_id', 'lesson_id', 'question_id', 'review_number',
+                        name='review_answers_user_question_number')
     )
     with op.batch_alter_table('review_answers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_review_answers_user_id'), ['user_id'], unique=False)

@@ -103,6 +103,10 @@ def test_download_holds_my_reviews(client, signed_in):
         (first.question_id, "right", right_answer(question)),
         (second.question_id, "skipped", None)]
     assert data["review_answers"][0]["question"]
+    page = " ".join(client.get("/account/data").get_data(as_text=True).split())
+    assert "<strong>Your reviews:</strong> 2," in page
+    page = " ".join(client.get("/account/delete").get_data(as_text=True).split())
+    assert "2 reviews of questions that came back to you" in page
 
 
 def test_deleting_my_account_removes_my_reviews_only(client, signed_in, make_leader):
