@@ -22,12 +22,17 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
 from course.accounts import start_password_reset
 from course.cohorts.cohorts import create_invitation
 from course.extensions import db
 from course.reflections.shared import add_reply
 from course.self_assessment.assessment import save_assessment, scale_questions
+from course.sets.contributions import contribute
+from course.sets.models import LearningSet, Round
+from course.sets.rounds import open_round
+from course.sets.sets import split_cohort
 from tests.factories import (
     Auth,
     age,
@@ -87,6 +92,10 @@ def people(app, make_cohort, make_facilitator, make_leader, make_admin):
     age(stuck, 1, 10)
     invitation, token = create_invitation(cohort, facilitator)
     reset_token = start_password_reset(leader.email)
+    # An action-learning set in its questions phase: its pages show forms and a record.
+    running = open_round(split_cohort(facilitator, cohort)[0], leader.id, facilitator)
+    contribute(running, leader, "challenge", "Our board avoids risk.")
+    contribute(running, finisher, "question", "What have you tried so far?")
     db.session.commit()
     return {"leader": leader, "finisher": finisher, "facilitator": facilitator, "admin": admin,
             "cohort": cohort, "invitation": invitation, "token": token,
@@ -158,6 +167,8 @@ def gather_pages(app, people) -> dict[str, str]:
         "reflection_id": people["journal"]["one"], "entry_id": people["journal"]["entry"],
         "lesson_id": first.id, "quiz_id": quiz.id, "stage": "before",
         "token": people["token"], "passkey_id": 1,
+        "set_id": db.session.scalar(select(LearningSet.id)),
+        "round_id": db.session.scalar(select(Round.id)),
     }
     leader_routes = ("learn.", "auth.", "main.")
     lessons = [f"/lessons/{item.id}" for item in catalog.ordered_lessons]
