@@ -53,6 +53,8 @@ def test_a_question_comes_back_and_is_answered_in_the_card(page, live_server):
     forms.first.get_by_role("button", name="Check my answer").click()  # nothing chosen
     summary = card.locator("[data-error-summary]")
     expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_be_focused()
+    assert page.url.endswith("#review")
     expect(card.locator("fieldset.field-error .error")).to_be_visible()
     check_page(page, "review card: nothing chosen")
 
