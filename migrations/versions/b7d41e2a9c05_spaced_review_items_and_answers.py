@@ -3,7 +3,7 @@ a lesson (at +3, +10 and +30 days), and each review's result (right, not right o
 skipped); both deleted with the account
 
 Revision ID: b7d41e2a9c05
-Revises: 37229c6f3ffa
+Revises: d8e2f4a6b8c0
 Create Date: 2026-11-29 22:40:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7d41e2a9c05'
-down_revision = '37229c6f3ffa'
+down_revision = 'd8e2f4a6b8c0'
 branch_labels = None
 depends_on = None
 
