@@ -166,7 +166,7 @@ def render_set(found: LearningSet, *, errors: dict | None = None, values: dict |
         open_round=next((r for r in rounds if r.closed_at is None), None),
         phase_names=PHASE_NAMES, errors=errors or {}, values=values or {},
         max_days=MAX_DAYS, form_key=secrets.token_hex(16),
-    ), status
+    ), status, {"Cache-Control": "no-store"}
 
 
 def _holder_names(rounds: list[Round]) -> dict[int, str]:

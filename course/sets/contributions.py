@@ -63,10 +63,12 @@ def wrong_phase(kind: str, phase: str, ends: datetime | None, author: User) -> s
                     f"a suggestion instead{until}.")
         return "The questions phase is over, so nothing was sent."
     if kind == "suggestion":
-        return (f"Suggestions open after the questions{until}. For now, ask a question: "
-                "what would help the holder see their problem more clearly?"
-                if phase in ("challenge", "questions") else
-                "The suggestions phase is over; the holder is choosing an action.")
+        if phase == "challenge":
+            return "Suggestions open after the questions, once the challenge is posted."
+        if phase == "questions":
+            return (f"Suggestions open after the questions{until}. For now, ask a question: "
+                    "what would help the holder see their problem more clearly?")
+        return "The suggestions phase is over; the holder is choosing an action."
     if kind == "challenge":
         return "The challenge has been posted."
     if kind == "answer":

@@ -293,3 +293,44 @@ def test_download_holds_contributions_and_deletion_removes_them(app, sets):
     db.session.commit()
     assert db.session.scalar(select(func.count(Round.id))) == 0  # the holder's round went
     assert db.session.scalar(select(func.count(RoundContribution.id))) == 0
+
+
+def every_get_url(app, values: dict, prefixes: tuple[str, ...]) -> list[str]:
+    """Every GET route under these endpoint prefixes, with real ids where the test has them
+    (any other id is 1: a route of another feature then answers 404, which is fine)."""
+    from flask import url_for
+
+    urls = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "GET" in rule.methods and rule.endpoint.startswith(prefixes):
+                filled = {name: values.get(name, 1) for name in rule.arguments}
+                urls.append(url_for(rule.endpoint, **filled))
+    return urls
+
+
+@pytest.mark.parametrize("who", ["outsider", "other_leader", "other_facilitator"])
+def test_a_rounds_words_reach_nobody_outside_the_set(app, sets, who):
+    """The challenge and a question are read by every GET route a person outside the set
+    can reach (leader and facilitator routes, from the url_map) and their data download."""
+    holder, member = as_user(app, sets.holder), as_user(app, sets.member)
+    post(holder, sets, "challenge", CHALLENGE)
+    post(member, sets, "question", QUESTION)
+    catalog = app.extensions["catalog"]
+    first = catalog.ordered_lessons[0]
+    values = {"set_id": sets.set_one.id, "round_id": sets.round.id, "lesson_id": first.id,
+              "cohort_id": sets.cohort.id, "prompt_id": first.reflections[0].id,
+              "leader_id": sets.holder.id, "user_id": sets.holder.id, "stage": "before"}
+    client = as_user(app, getattr(sets, who))
+    urls = every_get_url(app, values, ("learn.", "facilitate.", "main.", "auth.account"))
+    assert "/set" in urls and f"/sets/{sets.set_one.id}" in urls
+    other_cohort = f"/facilitate/cohorts/{sets.cohort.id + 1}"
+    urls += [f"{other_cohort}/sets", f"{other_cohort}/sets/{sets.set_one.id}"]
+    for url in urls:
+        body = client.get(url).get_data(as_text=True)
+        assert "qzxvkw" not in body, f"{who} reads a round's words at {url}"
+    archive = zipfile.ZipFile(io.BytesIO(client.post("/account/data").get_data()))
+    assert archive.namelist() and not any(
+        b"qzxvkw" in archive.read(name) for name in archive.namelist())
+    # The control: the set's own members do read them.
+    assert CHALLENGE in member.get(f"/sets/{sets.set_one.id}").get_data(as_text=True)
