@@ -3,7 +3,7 @@ rounds (a problem holder, the phase and when it ends by date, the dated commitme
 what each member wrote in a round (deleted with the author's account)
 
 Revision ID: b7d2e4f61a20
-Revises: a1c3e5f70b11
+Revises: b7d41e2a9c05
 Create Date: 2026-11-29 22:50:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d2e4f61a20'
-down_revision = 'a1c3e5f70b11'
+down_revision = 'b7d41e2a9c05'
 branch_labels = None
 depends_on = None
 
