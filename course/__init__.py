@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         urls,
     )
     from course.content import KINDS, load_catalog
+    from course.digests import tasks  # noqa: F401 (registers the digests' periodic job)
     from course.jobs import outbox  # noqa: F401 (registers the mail jobs and listeners)
     from course.jobs import queue as jobs_queue
 

@@ -110,7 +110,8 @@ def backup(path: Path) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the command groups to the app's CLI."""
+    from course.digests.cli import digests
     from course.jobs.cli import jobs
 
-    for command in (users, cohorts, demo, backup, jobs):
+    for command in (users, cohorts, demo, backup, jobs, digests):
         app.cli.add_command(command)

@@ -12,6 +12,14 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 
+def public_path(path: str) -> str:
+    """The absolute address of a path inside the app ("/lessons/l01#log") under
+    COURSE_BASE_URL, for links that features hand over as paths."""
+    if not path.startswith("/") or path.startswith("//"):
+        raise ValueError("a path inside the app starts with one /")
+    return current_app.config["COURSE_BASE_URL"].rstrip("/") + path
+
+
 def public_url(endpoint: str, **values) -> str:
     """The absolute address of an endpoint under COURSE_BASE_URL, ignoring the request."""
     base = urlsplit(current_app.config["COURSE_BASE_URL"])

@@ -150,6 +150,25 @@ def course_progress(user_id: int, catalog: Catalog) -> CourseProgress:
     return CourseProgress(states, modules, kinds_done, _continue(catalog, states, by_lesson), best)
 
 
+def continue_lessons(user_ids: list[int], catalog: Catalog) -> dict[int, Lesson | None]:
+    """Where each of these leaders continues (course_progress's rule), in one query: for
+    emails built by batch. None: the course is done."""
+    by_user: dict[int, dict[str, LessonProgress]] = {user_id: {} for user_id in user_ids}
+    if user_ids:
+        rows = db.session.scalars(select(LessonProgress)
+                                  .where(LessonProgress.user_id.in_(user_ids)))
+        for row in rows:
+            if row.lesson_id in catalog.lessons:
+                by_user[row.user_id][row.lesson_id] = row
+    found = {}
+    for user_id, rows in by_user.items():
+        states = {lesson.id: (NOT_STARTED if lesson.id not in rows else
+                              DONE if rows[lesson.id].completed_at else IN_PROGRESS)
+                  for lesson in catalog.ordered_lessons}
+        found[user_id] = _continue(catalog, states, rows)
+    return found
+
+
 def _continue(catalog: Catalog, states: dict, rows: dict) -> Lesson | None:
     """The lesson most recently worked on and not done; else the first not started."""
     open_rows = [rows[i] for i, state in states.items() if state == IN_PROGRESS]
