@@ -29,6 +29,9 @@ KINDS = {
     "set_round": "A new round has started in your action-learning set",
 }
 SOMEONE = {"reply": "Your facilitator"}
+# Kinds shown (and so seen) on the lesson page itself, beside the reflection; others (a
+# circle reply) are seen where they point.
+LESSON_KINDS = ("reply",)
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ def unseen_on_lesson_column(user_id, lesson_id):
     """Whether the person has an unseen notice on this lesson, as a column: the lesson
     page folds it into the statement it runs anyway, so most views cost nothing more."""
     return exists().where(Notice.user_id == user_id, Notice.lesson_id == lesson_id,
-                          Notice.seen_at.is_(None))
+                          Notice.kind.in_(LESSON_KINDS), Notice.seen_at.is_(None))
 
 
 def _mark(user_id: int, condition) -> set[str]:
@@ -178,5 +181,6 @@ def mark_seen(user_id: int, path_prefix: str) -> set[str]:
 
 
 def seen_on_lesson(user_id: int, lesson_id: str) -> set[str]:
-    """The lesson page was opened: every notice on it is seen; the subjects that were new."""
-    return _mark(user_id, Notice.lesson_id == lesson_id)
+    """The lesson page was opened: the notices it shows are seen; the subjects that were
+    new."""
+    return _mark(user_id, and_(Notice.lesson_id == lesson_id, Notice.kind.in_(LESSON_KINDS)))
