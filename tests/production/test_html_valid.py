@@ -22,12 +22,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from course.accounts import start_password_reset
 from course.cohorts.cohorts import create_invitation
 from course.extensions import db
 from course.reflections.shared import add_reply
+from course.review.models import ReviewItem
+from course.review.review import schedule_reviews
 from course.self_assessment.assessment import save_assessment, scale_questions
 from course.sets.contributions import contribute
 from course.sets.models import LearningSet, Round
@@ -82,9 +84,12 @@ def people(app, make_cohort, make_facilitator, make_leader, make_admin):
     finish(leader, 1)
     shared = write(leader, 2, "The board asked what we heard.", shared=True)
     add_reply(shared.id, facilitator, "Thank you: bring it to the next session.")
-    take_quiz(leader, 1)
+    first_attempt = take_quiz(leader, 1)
     quiz = catalog.quizzes[lesson(1).quiz_id]
     take_quiz(leader, 1, choose=wrong_answers(quiz))
+    # Spaced review: two questions of the first attempt, due: the Review card on /course.
+    schedule_reviews(leader, quiz, lesson(1).id, first_attempt)
+    db.session.execute(update(ReviewItem).values(due_on=ReviewItem.started_on))
     for number in range(1, len(catalog.ordered_lessons) + 1):
         finish(finisher, number)
     save_assessment(finisher.id, "after", {key: 4 for key in levels})
