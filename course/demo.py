@@ -92,6 +92,8 @@ def _leader_history(leader: User, person: DemoLeader, number: int, facilitator: 
             complete_lesson(leader.id, lesson)
         started = now - timedelta(days=days + (2 if person.stuck else 1))
         _age(leader.id, lesson.id, started, now - timedelta(days=days))
+    if lessons:
+        _review_latest(leader, lessons[-1])
     _age_assessment(leader.id, "before", joined + timedelta(hours=2))
     if person.done >= total:
         save_assessment(leader.id, "after", {q.id: 4 for q in questions})
@@ -124,6 +126,23 @@ def _lesson_work(leader: User, lesson, position: int, number: int, facilitator: 
         add_entry(leader.id, lesson, utcnow().date(), EXPERIMENTS[number % len(EXPERIMENTS)],
                   {m: float(3 + (number * 7 + i * 5 + position) % 17)
                    for i, m in enumerate(measures)}, None)
+
+
+def _review_latest(leader: User, lesson) -> None:
+    """Spaced review of the latest lesson's quiz, counted from its (aged) first attempt: a
+    leader whose last quiz was three or more days ago has its questions waiting."""
+    import random
+
+    from course.quizzes.models import QuizAttempt
+    from course.review.review import schedule_reviews
+
+    quiz = current_app.extensions["catalog"].quizzes.get(lesson.quiz_id or "")
+    first = db.session.scalar(
+        select(QuizAttempt).where(QuizAttempt.user_id == leader.id,
+                                  QuizAttempt.lesson_id == lesson.id)
+        .order_by(QuizAttempt.id).limit(1).execution_options(populate_existing=True))
+    if quiz is not None and first is not None:
+        schedule_reviews(leader, quiz, lesson.id, first, rng=random.Random(leader.id))
 
 
 def _answer(question, right: bool) -> list[str]:

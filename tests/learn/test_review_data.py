@@ -14,10 +14,19 @@ from sqlalchemy import func, select
 
 from course.digests.sections import SECTIONS, resolve
 from course.extensions import db
+from course.models import User
 from course.quizzes.attempts import submit_quiz
+from course.quizzes.models import QuizAttempt
 from course.review.digest import PROMPT_LENGTH, review_items, shorten
 from course.review.models import ReviewAnswer, ReviewItem
-from course.review.review import answer_review, question_of, schedule_reviews, skip_review
+from course.review.review import (
+    answer_review,
+    due_items,
+    question_of,
+    schedule_reviews,
+    skip_review,
+)
+from course.timezones import to_local
 from tests.factories import lesson, right_answer, write
 
 
@@ -125,3 +134,16 @@ def test_deleting_my_account_removes_my_reviews_only(client, signed_in, make_lea
             model.user_id == user_id)) == 0
         assert db.session.scalar(select(func.count(model.id)).where(
             model.user_id == other.id)) > 0
+
+
+def test_the_demo_has_review_questions_waiting(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    items = db.session.scalars(select(ReviewItem)).all()
+    assert items
+    for item in items:  # counted from the latest lesson's first attempt, as it was aged
+        first = db.session.scalar(select(func.min(QuizAttempt.created_at)).where(
+            QuizAttempt.user_id == item.user_id, QuizAttempt.lesson_id == item.lesson_id))
+        assert item.started_on == to_local(first).date()  # the leader's (London) date
+    waiting = sorted({item.user_id for item in items if item.due_on <= date.today()})
+    assert waiting
+    assert due_items(db.session.get(User, waiting[0]), current_app.extensions["catalog"])
