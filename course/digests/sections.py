@@ -43,6 +43,8 @@ class Section:
 
 # Shown in this order. Features add their line here.
 SECTIONS: tuple[Section, ...] = (
+    Section("checkins", "Check-ins", "course.plans.checkins:checkins_section", urgent=True,
+            ack="course.plans.checkins:ack_checkins"),
     Section("review", "Questions to review", "course.review.digest:review_items"),
     Section("notices", "New replies", "course.notices.notices:digest_items", urgent=True,
             ack="course.notices.notices:digest_ack"),

@@ -21,6 +21,7 @@ from course.learn import (  # noqa: E402,F401
     journal_views,
     lesson_views,
     mydata_views,
+    plan_views,
     review_views,
     set_views,
     work_views,

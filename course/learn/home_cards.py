@@ -13,6 +13,7 @@ from importlib import import_module
 
 # (template, "module:function"), shown in this order above the course map.
 HOME_CARDS: tuple[tuple[str, str], ...] = (
+    ("learn/_card_checkins.html", "course.plans.checkins:home_card"),
     ("learn/_card_review.html", "course.learn.review_views:home_card"),
     ("learn/_card_notices.html", "course.notices.notices:home_card"),
     ("learn/_card_set.html", "course.sets.waiting:home_card"),

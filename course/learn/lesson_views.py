@@ -17,6 +17,7 @@ from course.learn.assessment_views import (
     needs_welcome,
 )
 from course.learn.home_cards import home_cards
+from course.learn.plan_forms import lesson_plans
 from course.models import utcnow
 from course.notices.notices import seen_on_lesson
 from course.numbers import parse_int
@@ -106,7 +107,8 @@ def _quiz_error_items(quiz, quiz_errors: dict, quiz_message: str | None) -> list
 def render_lesson(lesson, *, status=200, quiz_errors=None, quiz_values=None, attempt=None,
                   quiz_message=None, reflection_errors=None, reflection_texts=None,
                   entry_error=None, entry_field=None, entry_values=None,
-                  completion_error=None, touch=False):
+                  completion_error=None, touch=False, plan_errors=None, plan_values=None,
+                  log_plan=None):
     """Render a lesson page with the leader's own work on it (and any form being corrected)."""
     quiz = catalog().quizzes.get(lesson.quiz_id) if lesson.quiz_id else None
     user_id = current_user.id
@@ -144,6 +146,10 @@ def render_lesson(lesson, *, status=200, quiz_errors=None, quiz_values=None, att
         # One key per rendered form: a double submit of the same form saves once.
         form_key=secrets.token_hex(16),
     )
+    if current_user.is_leader and lesson.try_this:  # the Try section's plans (course.plans)
+        context["planning"] = lesson_plans(current_user, lesson, has_plans=standing.has_plans,
+                                           errors=plan_errors, values=plan_values,
+                                           log_plan=log_plan, entry_values=entry_values)
     return render_template("learn/lesson.html", **context), status
 
 
@@ -160,7 +166,7 @@ def lesson(lesson_id: str):
         attempt = get_mine_or_404(QuizAttempt, current_user.id, attempt_id)
         if attempt.lesson_id != found.id:
             abort(404)
-    return render_lesson(found, attempt=attempt, touch=True)
+    return render_lesson(found, attempt=attempt, touch=True, log_plan=request.args.get("plan"))
 
 
 @bp.get("/certificate")

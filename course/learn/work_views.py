@@ -19,6 +19,7 @@ from course.idempotency import STALE_FORM, USED_FORM
 from course.learn import bp
 from course.learn.lesson_views import catalog, lesson_or_404, render_lesson
 from course.models import Role
+from course.plans.plans import log_against, plan_for_lesson_or_404
 from course.progress.progress import (
     CompletionError,
     complete_lesson,
@@ -184,6 +185,9 @@ def add_experiment(lesson_id: str):
     """Log a 'try this' entry; a refusal names the field it is about."""
     lesson = lesson_or_404(lesson_id)
     values = request.form.to_dict()
+    # The plan this entry tells the outcome of (a check-in's ?plan=, ticked on the form).
+    plan = (plan_for_lesson_or_404(current_user.id, lesson.id, values["plan_id"])
+            if values.get("plan_id") else None)
     field = "done_on"  # which field a refusal is about, so the message sits beside it
     try:
         done_on = _parse_date(values.get("done_on", ""))
@@ -192,16 +196,18 @@ def add_experiment(lesson_id: str):
             field = f"measure-{number}"
             measures |= parse_measures(lesson, {label: values.get(f"m:{label}", "")})
         field = "done_on" if done_on > date.today() else "entry-text"
-        add_entry(current_user.id, lesson, done_on, values.get("text", ""), measures,
-                  values.get("form_key"))
+        entry = add_entry(current_user.id, lesson, done_on, values.get("text", ""), measures,
+                          values.get("form_key"))
     except ExperimentError as error:
         db.session.rollback()
         # A stale or used form is about the whole form, not one field.
         about_form = str(error) in (STALE_FORM, USED_FORM)
         return render_lesson(lesson, status=400, entry_error=str(error), entry_values=values,
                              entry_field=None if about_form else field)
+    if plan is not None:
+        log_against(plan, entry)
     db.session.commit()
-    flash("Experiment logged.", "success")
+    flash("Experiment logged." + (" Your plan is marked done." if plan else ""), "success")
     return redirect(_lesson_anchor(lesson.id, "try-heading"))
 
 

@@ -22,6 +22,8 @@ from course.journal.models import CaseDocument, CaseVersion
 from course.models import User, utcnow
 from course.passkeys.passkeys import list_passkeys
 from course.passkeys.second_factor import has_totp, recovery_codes_left
+from course.plans.models import Plan
+from course.plans.mydata import plan_data
 from course.progress.models import LessonProgress
 from course.quizzes.models import QuizAttempt
 from course.reflections.models import Reflection
@@ -194,6 +196,7 @@ def export_data(user: User, catalog: Catalog) -> dict:
         **sign_in_data(user.id),
         **review_data(user.id, catalog),
         **learning_data(user.id, catalog),
+        **plan_data(user.id, catalog),
         "reminders": reminders_received(user.id),
         "case_for_change": case_data(user.id),
         **set_data(user.id),
@@ -223,6 +226,7 @@ def holdings(user_id: int) -> dict[str, int]:
     return {
         "reflections": count(Reflection, func.length(func.trim(Reflection.text)) > 0),
         "experiment_entries": count(ExperimentEntry),
+        "plans": count(Plan),
         "quiz_attempts": count(QuizAttempt),
         "review_answers": count(ReviewAnswer),
         "lessons": count(LessonProgress),

@@ -212,6 +212,16 @@ def active_plans(user_id: int, lesson_id: str | None = None) -> list[Plan]:
         query.order_by(Plan.due_on, Plan.due_time.nulls_last(), Plan.id)))
 
 
+def has_active_plans_column(user_id, lesson_id):
+    """Whether the leader has an active plan for a lesson, as a column (EXISTS) for the
+    lesson page's one statement: the plans themselves are read only when there are some."""
+    return (
+        select(Plan.id)
+        .where(Plan.user_id == user_id, Plan.lesson_id == lesson_id, Plan.status == ACTIVE)
+        .exists()
+    )
+
+
 def is_due(plan: Plan, on: date) -> bool:
     """Whether the plan waits for its check-in on `on` (the one rule, in Python)."""
     return plan.status == ACTIVE and plan.checkin_sent_on is None and plan.due_on <= on

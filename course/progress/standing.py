@@ -18,6 +18,7 @@ from course.experiments.experiments import has_entries_column
 from course.extensions import db
 from course.idempotency import insert_if_missing
 from course.notices.notices import unseen_on_lesson_column
+from course.plans.plans import has_active_plans_column
 from course.progress.models import LessonProgress
 from course.progress.progress import NOT_STARTED, lesson_state_column
 from course.quizzes.attempts import QuizSummary, quiz_summary_columns
@@ -34,6 +35,7 @@ class Standing:
     summary: QuizSummary | None
     touched_at: datetime | None  # the lesson's last recorded activity; None: never opened
     has_notices: bool = False  # an unseen notice (a new reply) on this lesson
+    has_plans: bool = False  # an active plan for this lesson (course.plans)
 
 
 @cache
@@ -47,7 +49,7 @@ def _standing_statement(with_quiz: bool):
         .scalar_subquery()
     )
     columns = [lesson_state_column(user_id, lesson_id), touched,
-               has_entries_column(user_id, lesson_id),
+               has_entries_column(user_id, lesson_id), has_active_plans_column(user_id, lesson_id),
                unseen_on_lesson_column(user_id, lesson_id)]
     if with_quiz:
         columns += quiz_summary_columns(user_id, bindparam("quiz_id"))
@@ -56,12 +58,13 @@ def _standing_statement(with_quiz: bool):
 
 def lesson_standing(user_id: int, lesson, quiz) -> Standing:
     """The leader's standing on the lesson: one round trip."""
-    state, touched_at, has_entries, has_notices, *summary = db.session.execute(
+    state, touched_at, has_entries, has_plans, has_notices, *summary = db.session.execute(
         _standing_statement(quiz is not None),
         {"user_id": user_id, "lesson_id": lesson.id, "quiz_id": quiz.id if quiz else None},
     ).one()
     return Standing(state or NOT_STARTED, bool(has_entries),
-                    QuizSummary(*summary) if quiz else None, touched_at, bool(has_notices))
+                    QuizSummary(*summary) if quiz else None, touched_at, bool(has_notices),
+                    bool(has_plans))
 
 
 def record_open(user_id: int, lesson_id: str, touched_at: datetime | None,

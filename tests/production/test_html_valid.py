@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,6 +28,7 @@ from sqlalchemy import select, update
 from course.accounts import start_password_reset
 from course.cohorts.cohorts import create_invitation
 from course.extensions import db
+from course.plans.plans import create_plan
 from course.reflections.shared import add_reply
 from course.review.models import ReviewItem
 from course.review.review import schedule_reviews
@@ -97,6 +99,11 @@ def people(app, make_cohort, make_facilitator, make_leader, make_admin):
     age(stuck, 1, 10)
     invitation, token = create_invitation(cohort, facilitator)
     reset_token = start_password_reset(leader.email)
+    # A plan due today: the lesson offers it on the log form, the home shows its check-in.
+    tried = next(found for found in catalog.ordered_lessons if found.try_this)
+    plan = create_plan(leader.id, lesson_id=tried.id, what=tried.try_this.title,
+                       due_on=date.today(), if_then="If the board meets, then I will ask.",
+                       today=date.today())
     # An action-learning set in its questions phase: its pages show forms and a record.
     running = open_round(split_cohort(facilitator, cohort)[0], leader.id, facilitator)
     contribute(running, leader, "challenge", "Our board avoids risk.")
@@ -104,7 +111,7 @@ def people(app, make_cohort, make_facilitator, make_leader, make_admin):
     db.session.commit()
     return {"leader": leader, "finisher": finisher, "facilitator": facilitator, "admin": admin,
             "cohort": cohort, "invitation": invitation, "token": token,
-            "reset_token": reset_token, "journal": journal, "shared": shared}
+            "reset_token": reset_token, "journal": journal, "shared": shared, "plan": plan}
 
 
 def route_urls(app, values: dict, prefix: str) -> list[str]:
@@ -171,7 +178,7 @@ def gather_pages(app, people) -> dict[str, str]:
         "user_id": people["leader"].id, "invitation_id": people["invitation"].id,
         "reflection_id": people["journal"]["one"], "entry_id": people["journal"]["entry"],
         "lesson_id": first.id, "quiz_id": quiz.id, "stage": "before",
-        "token": people["token"], "passkey_id": 1,
+        "token": people["token"], "passkey_id": 1, "plan_id": people["plan"].id,
         "set_id": db.session.scalar(select(LearningSet.id)),
         "round_id": db.session.scalar(select(Round.id)),
     }
