@@ -27,6 +27,7 @@ from sqlalchemy import select, update
 
 from course.accounts import start_password_reset
 from course.cohorts.cohorts import create_invitation
+from course.digests.unsubscribe import make_token
 from course.extensions import db
 from course.plans.plans import create_plan
 from course.reflections.shared import add_reply
@@ -189,6 +190,8 @@ def gather_pages(app, people) -> dict[str, str]:
     collect(anonymous, ["/login", "/forgot", "/accessibility", "/no-such-page",
                         f"/invite/{people['token']}", "/invite/not-a-token",
                         f"/reset/{people['reset_token']}", "/reset/not-a-token",
+                        # an email's unsubscribe link, opened signed out: the page that asks
+                        f"/email/unsubscribe/{make_token(people['leader'].id, ['digest'], 0)}",
                         "/case-for-change"], "anonymous", pages)
     for who, prefixes, extra in (
         ("leader", leader_routes, lessons + ["/assessment/after", "/lessons/no-such-lesson"]),
