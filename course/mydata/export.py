@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from course.access import mine
 from course.cohorts.models import Cohort, Invitation, Membership, Nudge
 from course.content import Catalog
+from course.digests.export import email_data
 from course.experiments.models import ExperimentEntry
 from course.extensions import db
 from course.journal.journal import build_journal, journal_markdown
@@ -199,6 +200,7 @@ def export_data(user: User, catalog: Catalog) -> dict:
         **plan_data(user.id, catalog),
         "reminders": reminders_received(user.id),
         "case_for_change": case_data(user.id),
+        **email_data(user.id, catalog),
         **set_data(user.id),
     }
 
