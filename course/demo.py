@@ -94,6 +94,8 @@ def _leader_history(leader: User, person: DemoLeader, number: int, facilitator: 
         _age(leader.id, lesson.id, started, now - timedelta(days=days))
     if lessons:
         _review_latest(leader, lessons[-1])
+    if lessons and person.quiet_days < 7:
+        _plan_next_try(leader, lessons, number)
     _age_assessment(leader.id, "before", joined + timedelta(hours=2))
     if person.done >= total:
         save_assessment(leader.id, "after", {q.id: 4 for q in questions})
@@ -126,6 +128,29 @@ def _lesson_work(leader: User, lesson, position: int, number: int, facilitator: 
         add_entry(leader.id, lesson, utcnow().date(), EXPERIMENTS[number % len(EXPERIMENTS)],
                   {m: float(3 + (number * 7 + i * 5 + position) % 17)
                    for i, m in enumerate(measures)}, None)
+
+
+PLAN_LINES = (
+    "If it is Monday's senior team meeting, then I will ask one person what they read "
+    "online this week.",
+    None,
+    "If the newsletter draft lands in my inbox, then I will check it against our three "
+    "audiences before I reply.",
+)
+
+
+def _plan_next_try(leader: User, lessons, number: int) -> None:
+    """An active leader's plan for their latest try-this: due yesterday, today or later, so the
+    course home shows check-ins due and coming up."""
+    from course.plans.plans import create_plan, today_for
+
+    lesson = next((found for found in reversed(lessons) if found.try_this), None)
+    if lesson is None:
+        return
+    today = today_for(leader)
+    due_on = today + timedelta(days=number % 4 - 1)
+    create_plan(leader.id, lesson_id=lesson.id, what=lesson.try_this.title, due_on=due_on,
+                if_then=PLAN_LINES[number % len(PLAN_LINES)], today=min(today, due_on))
 
 
 def _review_latest(leader: User, lesson) -> None:
