@@ -85,7 +85,8 @@ def _render_plan(plan, *, status=200, errors=None, values=None):
         lesson=catalog().lessons.get(plan.lesson_id) if plan.lesson_id else None,
         when=when_label(plan, today), due=plan.due_on <= today, checkin=checkin_path(plan),
         back=_back(plan), errors=errors or {}, error_items=error_items(errors or {}, MOVE_FIELDS),
-        values=values or {"date": plan.due_on.isoformat(),
+        # A past day cannot be kept: the form starts from today's.
+        values=values or {"date": max(plan.due_on, today).isoformat(),
                           "time": plan.due_time.strftime("%H:%M") if plan.due_time else ""},
         bounds=date_bounds(today), max_if_then=MAX_IF_THEN_LENGTH,
     ), status

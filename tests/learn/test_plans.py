@@ -165,6 +165,9 @@ def test_only_leaders_make_plans(client, auth, make_facilitator, try_lesson):
 def test_the_check_in_link_opens_the_log_form_and_logging_marks_the_plan_done(
         client, signed_in, try_lesson):
     plan = make_plan(signed_in, try_lesson, TODAY - timedelta(days=2), if_then=IF_THEN)
+    page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert "Sun 29 Nov" in page and "Check-in due" in page
+    assert 'id="move-date" name="date" value="2026-12-01"' in page  # a past day cannot stay
     html = client.get(f"/lessons/{try_lesson.id}?plan={plan.id}").get_data(as_text=True)
     assert '<h3 id="log">How did it go?</h3>' in html
     assert f'name="plan_id" value="{plan.id}" checked' in html
