@@ -18,6 +18,7 @@ from course.cohorts.models import Cohort, Membership
 from course.cohorts.scoping import scoped_cohort_ids, visible_leaders
 from course.extensions import db
 from course.models import Role, User
+from course.notices.notices import retract_for
 from course.sets.models import LearningSet, Round, SetMember
 
 MIN_SET, MAX_SET = 3, 6
@@ -130,6 +131,8 @@ def arrange_sets(viewer: User, cohort: Cohort, choices: Mapping[int, int | None]
               if found.id in with_rounds}
     check_arrangement(choices, names, locked)
     holders = open_round_holders([found.id for found in existing])
+    running = dict(db.session.execute(select(Round.set_id, Round.id).where(
+        Round.set_id.in_([found.id for found in existing]), Round.closed_at.is_(None))).all())
     by_number = dict(enumerate(existing, start=1))
     for number in sorted({n for n in choices.values() if n is not None} - set(by_number)):
         made = LearningSet(cohort_id=cohort.id, name=f"Set {number}")
@@ -145,6 +148,8 @@ def arrange_sets(viewer: User, cohort: Cohort, choices: Mapping[int, int | None]
                            "before moving them.")
         db.session.execute(delete(SetMember).where(SetMember.cohort_id == cohort.id,
                                                    SetMember.user_id == leader_id))
+        if current.get(leader_id) in running:  # they no longer see that round: no notice
+            retract_for(leader_id, f"set_round:{running[current[leader_id]]}")
         if target is not None:
             db.session.add(SetMember(set_id=target, cohort_id=cohort.id, user_id=leader_id))
     db.session.flush()

@@ -204,3 +204,24 @@ def test_other_facilitators_and_leaders_get_404(client, cohort_of, make_admin):
     Auth(client).logout()
     Auth(client).login(make_admin(name="Ada Admin"))  # an admin runs every cohort
     assert client.get(f"{base}/{learning_set.id}").status_code == 200
+
+
+def test_moving_a_member_takes_back_their_notice_and_never_moves_a_holder(client, cohort_of):
+    cohort, facilitator, leaders = cohort_of(7)
+    Auth(client).login(facilitator)
+    client.post(f"/facilitate/cohorts/{cohort.id}/sets/split")  # dealt by name: A C E G | B D F
+    first = db.session.scalar(select(LearningSet).order_by(LearningSet.id))
+    client.post(f"/facilitate/cohorts/{cohort.id}/sets/{first.id}/rounds",
+                data={"holder": str(leaders[0].id), "questions_days": "3",
+                      "suggestions_days": "3"})
+    told = set(db.session.scalars(select(Notice.user_id)))
+    assert told == {leaders[i].id for i in (0, 2, 4, 6)}
+    url = f"/facilitate/cohorts/{cohort.id}/sets/arrange"
+    layout = {f"set-{leaders[i].id}": "1" for i in (0, 2, 4)}
+    layout |= {f"set-{leaders[i].id}": "2" for i in (1, 3, 5, 6)}
+    assert client.post(url, data=layout).status_code == 302  # G moves to set 2
+    assert set(db.session.scalars(select(Notice.user_id))) == told - {leaders[6].id}
+    moved = layout | {f"set-{leaders[0].id}": "2", f"set-{leaders[6].id}": "1"}
+    refused = client.post(url, data=moved)
+    assert refused.status_code == 422 and "close that round before moving them" in text_of(
+        refused)
