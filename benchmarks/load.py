@@ -169,7 +169,8 @@ def seed(app, leaders: int) -> Seeded:
                 shared = rng.random() < 0.2
                 reflections.append({
                     "user_id": uid, "lesson_id": lesson.id, "prompt_id": prompt.id,
-                    "text": text, "shared": shared, "shared_at": started if shared else None,
+                    "text": text, "audience": "facilitator" if shared else "private",
+                    "shared_at": started if shared else None,
                     "created_at": started,
                     "updated_at": started, "saved_at": started,
                     "versions": rng.randint(1, 3),

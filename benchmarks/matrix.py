@@ -141,7 +141,8 @@ def seed(db_path: Path, leaders: int, lessons: int, url: str | None = None) -> d
                         reflections.append({
                             "user_id": user_id, "lesson_id": lesson.id, "prompt_id": prompt.id,
                             "text": "A private thought. " * rng.randint(5, 60),
-                            "shared": rng.random() < 0.2, "created_at": started,
+                            "audience": "facilitator" if rng.random() < 0.2 else "private",
+                            "created_at": started,
                             "updated_at": updated, "saved_at": updated,
                         })
                 if done:

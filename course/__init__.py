@@ -26,6 +26,7 @@ FEATURE_MODELS = (
     "course.notices.models",
     "course.digests.models",
     "course.plans.models",
+    "course.circle.models",
     "course.sets.models",
 )
 

@@ -104,9 +104,11 @@ def _leader_history(leader: User, person: DemoLeader, number: int, facilitator: 
 
 def _lesson_work(leader: User, lesson, position: int, number: int, facilitator: User) -> None:
     """Reflections on each prompt (some shared, some answered), a quiz, an experiment."""
+    from course.circle.audience import COHORT, FACILITATOR
+    from course.circle.posts import set_audience
     from course.experiments.experiments import add_entry
     from course.quizzes.attempts import submit_quiz
-    from course.reflections.reflections import save_reflection, set_shared
+    from course.reflections.reflections import save_reflection
     from course.reflections.shared import add_reply
 
     words = REFLECTIONS[position % len(REFLECTIONS)]
@@ -114,8 +116,7 @@ def _lesson_work(leader: User, lesson, position: int, number: int, facilitator: 
         text = words[(number + turn) % len(words)]
         reflection = save_reflection(leader.id, lesson, prompt.id, text, None)
         if (number + position + turn) % 3 == 0:
-            set_shared(reflection, True)
-            db.session.flush()
+            set_audience(reflection, COHORT if number % 2 else FACILITATOR)
             if (number + position) % 2 == 0:
                 add_reply(reflection.id, facilitator, REPLIES[(number + position) % len(REPLIES)])
     quiz = current_app.extensions["catalog"].quizzes.get(lesson.quiz_id or "")
@@ -125,9 +126,12 @@ def _lesson_work(leader: User, lesson, position: int, number: int, facilitator: 
         submit_quiz(leader.id, quiz, lesson.id, answers, None)
     measures = lesson.try_this.measures if lesson.try_this else ()
     if measures and (number + position) % 2 == 0:
-        add_entry(leader.id, lesson, utcnow().date(), EXPERIMENTS[number % len(EXPERIMENTS)],
-                  {m: float(3 + (number * 7 + i * 5 + position) % 17)
-                   for i, m in enumerate(measures)}, None)
+        entry = add_entry(leader.id, lesson, utcnow().date(),
+                          EXPERIMENTS[number % len(EXPERIMENTS)],
+                          {m: float(3 + (number * 7 + i * 5 + position) % 17)
+                           for i, m in enumerate(measures)}, None)
+        if (number + position) % 4 == 0:
+            set_audience(entry, COHORT)
 
 
 PLAN_LINES = (
@@ -183,6 +187,7 @@ def _answer(question, right: bool) -> list[str]:
 
 def _age(user_id: int, lesson_id: str, started, touched) -> None:
     """Move a lesson's rows into the past, so the demo has a history."""
+    from course.circle.models import CirclePost
     from course.experiments.models import ExperimentEntry
     from course.progress.models import LessonProgress
     from course.quizzes.models import QuizAttempt
@@ -205,6 +210,8 @@ def _age(user_id: int, lesson_id: str, started, touched) -> None:
     for model in (ReflectionVersion, ReflectionReply):
         db.session.execute(update(model).where(model.reflection_id.in_(theirs))
                            .values(created_at=touched))
+    db.session.execute(update(CirclePost).where(CirclePost.reflection_id.in_(theirs))
+                       .values(posted_at=touched, created_at=touched))
     for model in (QuizAttempt, ExperimentEntry):
         db.session.execute(update(model).where(model.user_id == user_id,
                                                model.lesson_id == lesson_id)
@@ -212,6 +219,13 @@ def _age(user_id: int, lesson_id: str, started, touched) -> None:
     db.session.execute(update(ExperimentEntry).where(
         ExperimentEntry.user_id == user_id, ExperimentEntry.lesson_id == lesson_id)
         .values(done_on=touched.date()))
+    db.session.execute(update(ExperimentEntry).where(
+        ExperimentEntry.user_id == user_id, ExperimentEntry.lesson_id == lesson_id,
+        ExperimentEntry.shared_at.is_not(None)).values(shared_at=touched))
+    entries = select(ExperimentEntry.id).where(ExperimentEntry.user_id == user_id,
+                                               ExperimentEntry.lesson_id == lesson_id)
+    db.session.execute(update(CirclePost).where(CirclePost.entry_id.in_(entries))
+                       .values(posted_at=touched, created_at=touched))
 
 
 def _age_assessment(user_id: int, stage: str, moment) -> None:

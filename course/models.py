@@ -75,6 +75,11 @@ class User(UserMixin, db.Model):
         String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
     )
 
+    # What cohort peers see instead of the name (never the email), and an optional
+    # organisation beside it; chosen in Account (course.circle.people).
+    display_name: Mapped[str | None] = mapped_column(String(120))
+    organisation: Mapped[str | None] = mapped_column(String(120))
+
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )

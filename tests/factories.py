@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import update
 
+from course.circle.posts import set_audience
 from course.experiments.experiments import add_entry
 from course.extensions import db
 from course.models import utcnow
@@ -24,7 +25,7 @@ from course.progress.models import LessonProgress
 from course.progress.progress import complete_lesson
 from course.quizzes.attempts import submit_quiz
 from course.reflections.models import Reflection
-from course.reflections.reflections import save_draft, save_reflection, set_shared
+from course.reflections.reflections import save_draft, save_reflection
 
 PASSWORD = "a calm walk by the river"
 
@@ -62,12 +63,12 @@ def lesson(number: int):
     return current_app.extensions["catalog"].ordered_lessons[number - 1]
 
 
-def write(leader, number: int, text: str = "We rarely ask.", *, shared=False, prompt=0):
-    """Save a reflection on a lesson (which starts the lesson), shared or not."""
+def write(leader, number: int, text: str = "We rarely ask.", *, audience="private", prompt=0):
+    """Save a reflection on a lesson (which starts the lesson), for an audience."""
     found = lesson(number)
     row = save_reflection(leader.id, found, found.reflections[prompt].id, text, None)
-    if shared:
-        set_shared(row, True)
+    if audience != "private":
+        set_audience(row, audience)
     db.session.commit()
     return row
 
@@ -156,7 +157,7 @@ def seed_journal(user, catalog, words: str = "") -> dict:
                           f"Our board fears the comments. {words}".strip(), None)
     two = save_reflection(user.id, later, later.reflections[0].id,
                           f"Listening before posting changed the meeting. {words}".strip(), None)
-    set_shared(two, True)
+    set_audience(two, "facilitator")
     save_draft(user.id, first, first.reflections[1].id, "   ")  # nothing written: not shown
     measure = first.try_this.measures[0]
     entry = add_entry(user.id, first, date.today() - timedelta(days=1),
@@ -167,12 +168,12 @@ def seed_journal(user, catalog, words: str = "") -> dict:
 
 
 def write_in(app, leader, text: str, *, lesson: int = 0, prompt: int = 0,
-          shared: bool = False) -> Reflection:
-    """A saved reflection of `leader` on the n-th lesson's n-th prompt, shared or not."""
+             audience: str = "private") -> Reflection:
+    """A saved reflection of `leader` on the n-th lesson's n-th prompt, for an audience."""
     found = app.extensions["catalog"].ordered_lessons[lesson]
     row = save_reflection(leader.id, found, found.reflections[prompt].id, text, None)
-    if shared:
-        set_shared(row, True)
+    if audience != "private":
+        set_audience(row, audience)
     db.session.commit()
     return row
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from course.circle.audience import audience_column
 from course.extensions import db
 from course.models import CONTENT_ID, UTCDateTime, owner_column, utcnow
 
@@ -27,3 +28,6 @@ class ExperimentEntry(db.Model):
     # The plan this entry tells the outcome of (course.plans), if any.
     plan_id: Mapped[int | None] = mapped_column(
         ForeignKey("plans.id", ondelete="SET NULL"), index=True)
+    # Who sees it (course.circle.audience) and when that last widened (None while private).
+    audience: Mapped[str] = audience_column()
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

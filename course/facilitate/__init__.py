@@ -22,6 +22,10 @@ viewer's scope answers 404 on every URL that names it; both are decided once, be
     GET       /cohorts/<id>/shared[?lesson=&page=]       shared          shared_views
     POST      /cohorts/<id>/shared/<id>/replies          reply           shared_views
     GET POST  /cohorts/<id>/nudge[?select=]              nudge           nudge_views
+    GET       /cohorts/<id>/circle[?page=]               circle          circle_views
+    POST      /cohorts/<id>/circle/posts/<id>/replies    circle_reply    circle_views
+    GET POST  /cohorts/<id>/circle/posts|replies/<id>/hide   hide_circle_*   circle_views
+    POST      /cohorts/<id>/circle/reports/<id>/resolve  resolve_circle_report circle_views
     GET       /cohorts/<id>/sets                         sets            set_views
     POST      /cohorts/<id>/sets/split                   split_sets      set_views
     GET POST  /cohorts/<id>/sets/arrange                 arrange_sets_view   set_views
@@ -59,6 +63,7 @@ def _permission_point():
 
 
 from course.facilitate import (  # noqa: E402,F401
+    circle_views,
     cohort_views,
     formatting,
     invitation_views,

@@ -70,7 +70,7 @@ def matrix_header(matrix: Matrix) -> list[str]:
         HEADINGS["name"], "Email", "Account", "Stuck", f"Inactive over {INACTIVE_AFTER.days} days",
         f"{HEADINGS['progress']} (%)", "Lessons done", f"{HEADINGS['active']} (UTC)",
         HEADINGS["reflections"], HEADINGS["shared"], f"{HEADINGS['quiz']} (%)",
-        f"{HEADINGS['nudged']} (UTC)", "Nudges",
+        f"{HEADINGS['nudged']} (UTC)", "Nudges", HEADINGS["posts"], HEADINGS["replies"],
     ] + [f"{lesson.number}. {lesson.title}" for lesson in matrix.lessons]
 
 
@@ -82,6 +82,7 @@ def matrix_row(row: LeaderRow) -> list[object]:
         row.percent, row.done, row.last_active.date().isoformat() if row.last_active else None,
         row.reflections, row.shared, row.quiz_average,
         row.last_nudged.date().isoformat() if row.last_nudged else None, row.nudges,
+        row.posts, row.replies_given,
     ] + [IN_PROGRESS if cell == STUCK else cell for cell in row.cells]  # as row.state()
 
 

@@ -38,6 +38,8 @@ COLUMNS: tuple[tuple[str, str, Callable[[LeaderRow], object]], ...] = (
     ("shared", "Shared", lambda row: row.shared),
     ("quiz", "Quiz average", lambda row: row.quiz_average),
     ("nudged", "Last nudged", lambda row: row.last_nudged),
+    ("posts", "Posts", lambda row: row.posts),  # in the cohort's circle now
+    ("replies", "Replies given", lambda row: row.replies_given),
 )
 HEADINGS = {key: heading for key, heading, _ in COLUMNS}
 VALUES = {key: value for key, _, value in COLUMNS}

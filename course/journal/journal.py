@@ -9,6 +9,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from course.access import mine
+from course.circle.audience import PRIVATE
 from course.content import Catalog
 from course.experiments.models import ExperimentEntry
 from course.extensions import db
@@ -28,7 +29,7 @@ class JournalItem:
     heading: str  # the prompt's text, or the experiment's title
     text: str
     when: date
-    shared: bool = False  # experiment entries are never shared
+    audience: str = PRIVATE  # who else sees it (course.circle.audience)
     measures: tuple[tuple[str, float], ...] = ()
     prompt_id: str = ""
 
@@ -80,7 +81,7 @@ def reflection_item(row: Reflection, catalog: Catalog) -> JournalItem:
     prompts = {prompt.id: prompt.text for prompt in lesson.reflections} if lesson else {}
     heading = prompts.get(row.prompt_id, "A reflection prompt no longer in the lesson")
     return JournalItem("reflection", row.id, row.lesson_id, heading, row.text,
-                       row.updated_at.date(), bool(row.shared), prompt_id=row.prompt_id)
+                       row.updated_at.date(), row.audience, prompt_id=row.prompt_id)
 
 
 def entry_item(row: ExperimentEntry, catalog: Catalog) -> JournalItem:
@@ -89,7 +90,7 @@ def entry_item(row: ExperimentEntry, catalog: Catalog) -> JournalItem:
     title = lesson.try_this.title if lesson and lesson.try_this else "Experiment"
     measures = tuple((str(label), value) for label, value in (row.measures or {}).items())
     return JournalItem("experiment", row.id, row.lesson_id, title, row.text, row.done_on,
-                       measures=measures)
+                       row.audience, measures=measures)
 
 
 def load_items(user_id: int, catalog: Catalog) -> list[JournalItem]:
@@ -184,13 +185,18 @@ def format_number(value) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
+MARKDOWN_STATE = {"private": "private", "facilitator": "shared with my facilitator",
+                  "cohort": "shared with my cohort"}
+
+
 def item_markdown(item: JournalItem, quote: bool = False) -> str:
     """One item as Markdown; the leader's text verbatim (quoted line by line if asked)."""
     if item.is_reflection:
-        state = "shared with my facilitator" if item.shared else "private"
+        state = MARKDOWN_STATE[item.audience]
         head = f"**Reflection:** {item.heading}\n\n*Last changed {format_date(item.when)}, {state}*"
     else:
-        head = f"**Experiment: {item.heading}**, {format_date(item.when)}"
+        head = (f"**Experiment: {item.heading}**, {format_date(item.when)}, "
+                f"{MARKDOWN_STATE[item.audience]}")
     lines = [head, "", item.text]
     if item.measures:
         lines += [""] + [f"- {label}: {format_number(value)}" for label, value in item.measures]

@@ -12,6 +12,8 @@ from wtforms.validators import ValidationError
 from course.access import get_mine_or_404, leader_required, refuse_unless
 from course.accounts import authenticate
 from course.auth.throttle import password_attempts, remember_device
+from course.circle.audience import parse_audience
+from course.circle.posts import set_audience
 from course.experiments.experiments import ExperimentError, add_entry, parse_measures
 from course.experiments.models import ExperimentEntry
 from course.extensions import csrf, db
@@ -33,7 +35,6 @@ from course.reflections.reflections import (
     check_prompt,
     save_draft,
     save_reflection,
-    set_shared,
 )
 from course.review.review import schedule_reviews
 from course.sessions import start_session
@@ -140,17 +141,38 @@ def autosave_reflection(lesson_id: str, prompt_id: str):
     return jsonify(answer)
 
 
-@bp.post("/reflections/<int:reflection_id>/share")
-@leader_required
-def share_reflection(reflection_id: int):
-    """Share with the facilitator, or stop sharing (takes effect at once)."""
-    reflection = get_mine_or_404(Reflection, current_user.id, reflection_id)
-    shared = request.form.get("shared") == "1"
-    set_shared(reflection, shared)
+AUDIENCE_SAID = {  # what the flash says after a change
+    "private": "Only you can see this {what} now.",
+    "facilitator": "Your facilitator can see this {what}; your cohort cannot.",
+    "cohort": "Your cohort and your facilitator can see this {what} in the circle.",
+}
+
+
+def _change_audience(item, what: str, anchor: str):
+    """Set who sees the item from the form's radio choice; takes effect at once."""
+    audience = parse_audience(request.form.get("audience"))
+    if audience is None:  # the radios always send one of the three: a tampered form
+        abort(400)
+    set_audience(item, audience)
     db.session.commit()
-    flash("Shared with your facilitator." if shared else "This reflection is private again.",
-          "success")
-    return redirect(_lesson_anchor(reflection.lesson_id, f"reflection-{reflection.prompt_id}"))
+    flash(AUDIENCE_SAID[audience].format(what=what), "success")
+    return redirect(_lesson_anchor(item.lesson_id, anchor))
+
+
+@bp.post("/reflections/<int:reflection_id>/audience")
+@leader_required
+def reflection_audience(reflection_id: int):
+    """Only me, my facilitator or my cohort: who sees this reflection from now on."""
+    reflection = get_mine_or_404(Reflection, current_user.id, reflection_id)
+    return _change_audience(reflection, "reflection", f"reflection-{reflection.prompt_id}")
+
+
+@bp.post("/experiments/<int:entry_id>/audience")
+@leader_required
+def entry_audience(entry_id: int):
+    """Only me, my facilitator or my cohort: who sees this experiment entry from now on."""
+    entry = get_mine_or_404(ExperimentEntry, current_user.id, entry_id)
+    return _change_audience(entry, "entry", "try-heading")
 
 
 @bp.post("/lessons/<lesson_id>/quiz")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 
+from course.circle.people import forget_member
 from course.extensions import db
 from course.models import Role, User
 
@@ -37,4 +38,5 @@ def delete_account(user: User, typed_email: str | None) -> None:
                 "This is the only active administrator account, so it cannot be deleted. "
                 "Make another person an administrator first."
             )
+    forget_member(user.id)  # their circle replies read "removed"; the words go now
     db.session.execute(delete(User).where(User.id == user.id))

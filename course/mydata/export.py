@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from course.access import mine
+from course.circle.export import circle_data
 from course.cohorts.models import Cohort, Invitation, Membership, Nudge
 from course.content import Catalog
 from course.digests.export import email_data
@@ -79,6 +80,7 @@ def profile_data(user: User) -> dict:
             "active": user.active, "created_at": _when(user.created_at),
             "password_changed_at": _when(user.password_changed_at),
             "time_zone": user.time_zone, "welcome_seen_at": _when(user.welcome_seen_at),
+            "display_name": user.display_name, "organisation": user.organisation,
         },
         "memberships": [
             {"cohort": name, "role": m.role.value, "joined_at": _when(m.joined_at)}
@@ -125,7 +127,7 @@ def learning_data(user_id: int, catalog: Catalog) -> dict:
         "reflections": [
             {"lesson_id": r.lesson_id, "lesson": _lesson_title(catalog, r.lesson_id),
              "prompt_id": r.prompt_id, "prompt": _prompt_text(catalog, r.lesson_id, r.prompt_id),
-             "text": r.text, "shared": r.shared, "shared_at": _when(r.shared_at),
+             "text": r.text, "audience": r.audience, "shared_at": _when(r.shared_at),
              "created_at": _when(r.created_at), "updated_at": _when(r.updated_at),
              "saved_at": _when(r.saved_at),
              "versions": [{"text": v.text, "created_at": _when(v.created_at)}
@@ -144,6 +146,7 @@ def learning_data(user_id: int, catalog: Catalog) -> dict:
         "experiment_entries": [
             {"lesson_id": e.lesson_id, "lesson": _lesson_title(catalog, e.lesson_id),
              "done_on": _when(e.done_on), "text": e.text, "measures": e.measures,
+             "audience": e.audience, "shared_at": _when(e.shared_at),
              "created_at": _when(e.created_at)}
             for e in _rows(ExperimentEntry, user_id)
         ],
@@ -199,6 +202,7 @@ def export_data(user: User, catalog: Catalog) -> dict:
         **learning_data(user.id, catalog),
         **plan_data(user.id, catalog),
         "reminders": reminders_received(user.id),
+        **circle_data(user.id),
         "case_for_change": case_data(user.id),
         **email_data(user.id, catalog),
         **set_data(user.id),

@@ -1,4 +1,4 @@
-"""A cohort's progress matrix: leaders by lessons, built with five queries whatever its size.
+"""A cohort's progress matrix: leaders by lessons, built with seven queries whatever its size.
 
 Each query returns plain columns (no ORM objects) and is grouped in SQL where it can be,
 so a cohort of 1,000 leaders costs the same number of round trips as one of three.
@@ -12,6 +12,8 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, func, select
 
+from course.circle.audience import FACILITATOR_SEES
+from course.circle.figures import circle_counts
 from course.cohorts.models import Cohort, Membership
 from course.cohorts.nudges import nudges_by_leader
 from course.cohorts.scoping import visible_leaders
@@ -44,8 +46,10 @@ class LeaderRow:
     percent: int
     last_active: datetime | None
     reflections: int  # reflections with some text
-    shared: int  # of those, shared with the facilitators
+    shared: int  # of those, shared with the facilitators (or the whole cohort)
     quiz_average: int | None  # percent: the mean of each quiz's best score
+    posts: int  # items in the cohort's circle now (course.circle)
+    replies_given: int  # replies written in the circle
     stuck: bool  # a lesson in progress for longer than STUCK_AFTER
     inactive: bool  # nothing done for longer than INACTIVE_AFTER (since joining, if never)
     nudges: int = 0  # reminders sent to this leader in this cohort
@@ -72,7 +76,7 @@ class Matrix:
 
 
 def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) -> Matrix:
-    """Every leader of a cohort in the viewer's scope, with their progress; six queries."""
+    """Every leader of a cohort in the viewer's scope, with their progress; seven queries."""
     lessons = catalog.ordered_lessons
     position = {lesson.id: index for index, lesson in enumerate(lessons)}
 
@@ -109,6 +113,7 @@ def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) 
         leader_ids(), [lesson.quiz_id for lesson in lessons if lesson.quiz_id]
     )
     nudged = nudges_by_leader(cohort.id)
+    circle = circle_counts(leader_ids())
     rows = []
     for person in people:
         row_cells = tuple(cells[person.id])
@@ -122,6 +127,8 @@ def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) 
             percent=round(100 * done / len(lessons)) if lessons else 0,
             last_active=last_active, reflections=reflections, shared=shared,
             quiz_average=None if average is None else round(100 * average),
+            posts=circle.get(person.id, (0, 0))[0],
+            replies_given=circle.get(person.id, (0, 0))[1],
             stuck=STUCK in row_cells,
             inactive=is_inactive(last_active, person.joined_at, now),
             nudges=nudged.get(person.id, (0, None))[0],
@@ -139,7 +146,7 @@ def _reflections(leader_ids) -> dict[int, tuple]:
         select(
             Reflection.user_id,
             func.count(case((written, 1))),
-            func.count(case((and_(written, Reflection.shared.is_(True)), 1))),
+            func.count(case((and_(written, Reflection.audience.in_(FACILITATOR_SEES)), 1))),
         )
         .where(Reflection.user_id.in_(leader_ids))
         .group_by(Reflection.user_id)

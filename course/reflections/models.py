@@ -7,12 +7,14 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course.circle.audience import audience_column
 from course.extensions import db
 from course.models import CONTENT_ID, UTCDateTime, owner_column, utcnow
 
 
 class Reflection(db.Model):
-    """A leader's answer to one prompt: private unless shared; text is the latest draft."""
+    """A leader's answer to one prompt: seen by its audience (course.circle.audience: only
+    the author unless they choose their facilitator or cohort); text is the latest draft."""
 
     __tablename__ = "reflections"
     __table_args__ = (
@@ -24,7 +26,9 @@ class Reflection(db.Model):
     lesson_id: Mapped[str] = mapped_column(String(CONTENT_ID))
     prompt_id: Mapped[str] = mapped_column(String(CONTENT_ID))
     text: Mapped[str] = mapped_column(Text, default="")
-    shared: Mapped[bool] = mapped_column(default=False)
+    audience: Mapped[str] = audience_column()
+    # When its audience last widened (None while private): the feed and the circle show
+    # the newest first. Narrowing from the cohort to the facilitator keeps it.
     shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -57,7 +61,8 @@ class ReflectionVersion(db.Model):
 
 
 class ReflectionReply(db.Model):
-    """A facilitator's reply to a shared reflection, shown to the leader beside it."""
+    """A facilitator's reply to a shared reflection, shown to the leader beside it (a private
+    word between the two; peers' replies in the circle are course.circle's CircleReply)."""
 
     __tablename__ = "reflection_replies"
 

@@ -1,4 +1,5 @@
-"""Reflections: drafts autosaved, explicit saves kept as versions, sharing per reflection."""
+"""Reflections: drafts autosaved, explicit saves kept as versions (who sees one is its
+audience: course.circle.posts.set_audience)."""
 
 from __future__ import annotations
 
@@ -125,12 +126,6 @@ def save_reflection(
         return twin
     touch_lesson(user_id, lesson.id)
     return row
-
-
-def set_shared(reflection: Reflection, shared: bool) -> None:
-    """Share with the facilitator, or take it back at once."""
-    reflection.shared = shared
-    reflection.shared_at = utcnow() if shared else None
 
 
 def replies_for(reflection_ids) -> dict[int, list[tuple[ReflectionReply, str]]]:

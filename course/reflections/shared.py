@@ -1,9 +1,9 @@
 """What leaders chose to share with their cohort's facilitators, and the replies to it.
 
-Every query here filters `Reflection.shared` in SQL at request time: the text of a
-private reflection is never even fetched for a facilitator, and an undone share leaves
-the feed on the next request. The feed shows what the leader last saved, not a draft
-they are still typing. Services flush; the view commits once.
+Every query here filters `Reflection.audience` (facilitator or cohort) in SQL at request
+time: the text of a private reflection is never even fetched for a facilitator, and an
+undone share leaves the feed on the next request. The feed shows what the leader last
+saved, not a draft they are still typing. Services flush; the view commits once.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import datetime
 from flask import abort
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 
+from course.circle.audience import FACILITATOR_SEES
 from course.cohorts.models import Cohort, Membership
 from course.cohorts.scoping import visible_leaders
 from course.content import Catalog, Lesson
@@ -44,6 +45,7 @@ class SharedItem:
     text: str | None  # the latest explicitly saved version (None before the first save)
     shared_at: datetime | None
     replies: list[tuple[ReflectionReply, str]] = field(default_factory=list)  # (reply, author)
+    audience: str = "facilitator"  # or "cohort": the circle's peers see it too
 
 
 @dataclass
@@ -78,7 +80,7 @@ def shared_query(viewer: User, cohort: Cohort) -> Select:
     """
     leaders = visible_leaders(viewer, [cohort.id]).with_only_columns(Membership.user_id)
     return select(Reflection.id).where(
-        Reflection.shared.is_(True), Reflection.user_id.in_(leaders)
+        Reflection.audience.in_(FACILITATOR_SEES), Reflection.user_id.in_(leaders)
     )
 
 
@@ -98,7 +100,7 @@ def awaiting_reply() -> ColumnElement[bool]:
     )
     replied = exists().where(ReflectionReply.reflection_id == Reflection.id,
                              ReflectionReply.created_at > last_saved)
-    return and_(Reflection.shared.is_(True), last_saved.is_not(None), ~replied)
+    return and_(Reflection.audience.in_(FACILITATOR_SEES), last_saved.is_not(None), ~replied)
 
 
 def get_shared_reflection_or_404(viewer: User, cohort: Cohort, reflection_id: int) -> int:
@@ -143,7 +145,7 @@ def shared_feed(viewer: User, cohort: Cohort, catalog: Catalog, *,
     )
     rows = db.session.execute(
         query.add_columns(Reflection.lesson_id, Reflection.prompt_id, Reflection.shared_at,
-                          User.name, saved_text)
+                          User.name, saved_text, Reflection.audience)
         .join(User, User.id == Reflection.user_id)
         .order_by(position, Reflection.lesson_id, Reflection.shared_at.desc(),
                   Reflection.id.desc())
@@ -151,12 +153,12 @@ def shared_feed(viewer: User, cohort: Cohort, catalog: Catalog, *,
     ).all()
     replies = replies_for([row[0] for row in rows])
     groups: dict[str, LessonGroup] = {}
-    for reflection_id, lesson_id_, prompt_id, shared_at, name, text in rows:
+    for reflection_id, lesson_id_, prompt_id, shared_at, name, text, audience in rows:
         lesson = catalog.lessons.get(lesson_id_)
         group = groups.setdefault(lesson_id_, LessonGroup(lesson_id_, lesson))
         group.items.append(SharedItem(
             reflection_id, lesson_id_, prompt_text(lesson, prompt_id), name, text,
-            shared_at, replies.get(reflection_id, []),
+            shared_at, replies.get(reflection_id, []), audience,
         ))
     return SharedFeed(list(groups.values()), total, page, pages, waiting)
 

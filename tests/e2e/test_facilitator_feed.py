@@ -7,11 +7,12 @@ import re
 from playwright.sync_api import expect
 
 from course.accounts import create_user
+from course.circle.posts import set_audience
 from course.cohorts.cohorts import create_cohort
 from course.cohorts.models import Membership
 from course.extensions import db
 from course.models import Role
-from course.reflections.reflections import save_reflection, set_shared
+from course.reflections.reflections import save_reflection
 from course.self_assessment.models import SelfAssessment
 from tests.e2e.conftest import check_page, sign_in
 from tests.factories import PASSWORD
@@ -33,8 +34,8 @@ def seed(live_server, viewport: str) -> dict:
         db.session.add(SelfAssessment(user_id=leader.id, stage="before", skipped=True))
         lesson = live_server.app.extensions["catalog"].ordered_lessons[0]
         save_reflection(leader.id, lesson, lesson.reflections[0].id, PRIVATE, None)
-        set_shared(save_reflection(leader.id, lesson, lesson.reflections[1].id, SHARED, None),
-                   True)
+        set_audience(save_reflection(leader.id, lesson, lesson.reflections[1].id, SHARED, None),
+                     "facilitator")
         db.session.commit()
         return {"facilitator": facilitator.email, "leader": leader.email,
                 "cohort": cohort.name, "lesson": lesson.id}

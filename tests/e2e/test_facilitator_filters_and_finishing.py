@@ -10,13 +10,14 @@ from playwright.sync_api import expect
 from sqlalchemy import update
 
 from course.accounts import create_user
+from course.circle.posts import set_audience
 from course.cohorts.cohorts import create_cohort
 from course.cohorts.models import Membership
 from course.extensions import db
 from course.models import Role, utcnow
 from course.progress.models import LessonProgress
 from course.progress.progress import complete_lesson
-from course.reflections.reflections import save_reflection, set_shared
+from course.reflections.reflections import save_reflection
 from course.self_assessment.models import SelfAssessment
 from tests.e2e.conftest import check_page, sign_in
 from tests.factories import PASSWORD
@@ -37,8 +38,8 @@ def seed(live_server, viewport: str) -> dict:
         for leader in (stuck, done):
             db.session.add(Membership(user_id=leader.id, cohort_id=cohort.id, role=Role.LEADER))
             db.session.add(SelfAssessment(user_id=leader.id, stage="before", skipped=True))
-        set_shared(save_reflection(stuck.id, lessons[0], lessons[0].reflections[0].id,
-                                   "We never answer on the forum.", None), True)
+        set_audience(save_reflection(stuck.id, lessons[0], lessons[0].reflections[0].id,
+                                   "We never answer on the forum.", None), "facilitator")
         db.session.execute(update(LessonProgress).where(LessonProgress.user_id == stuck.id)
                            .values(started_at=utcnow() - timedelta(days=10)))
         for lesson in lessons:

@@ -75,7 +75,7 @@ def seed_cohort(world, make_leader):
     ann = make_leader(name="Ann Żak", cohort=world.cohort)
     finish(ann, 1)
     finish(ann, 2)
-    write(ann, 3, "later", shared=True)
+    write(ann, 3, "later", audience="facilitator")
     take_quiz(ann, 1)
     mal = make_leader(name="=HYPERLINK(\"http://evil\")", cohort=world.cohort)
     write(mal, 1)
@@ -103,9 +103,9 @@ def test_progress_csv_matches_the_screen(client, auth, world, make_leader):
             "Leader", "Email", "Account", "Stuck", "Inactive over 14 days", "Progress (%)",
             "Lessons done", "Last active (UTC)", "Reflections", "Shared", "Quiz average (%)",
         ]
-        assert header[11:13] == ["Last nudged (UTC)", "Nudges"]
-        assert header[13] == "1. Where am I? Four kinds of work"
-        assert len(header) == 13 + len(current_app.extensions["catalog"].lessons)
+        assert header[11:15] == ["Last nudged (UTC)", "Nudges", "Posts", "Replies given"]
+        assert header[15] == "1. Where am I? Four kinds of work"
+        assert len(header) == 15 + len(current_app.extensions["catalog"].lessons)
         assert len(rows) == len(screen) > 0, query
         for shown, row in zip(screen, rows, strict=True):
             name = row[0].removeprefix("'")
@@ -128,7 +128,8 @@ def test_progress_csv_matches_the_screen(client, auth, world, make_leader):
                 assert shown[6] == "Never" and row[12] == "0"
             states = {"Done": "done", "In progress": "in progress", "Stuck": "in progress",
                       "": "not started"}
-            assert [states[cell] for cell in shown[7:]] == row[13:]
+            assert shown[7:9] == row[13:15]  # the circle's posts and replies given
+            assert [states[cell] for cell in shown[9:]] == row[15:]
 
 
 def test_progress_csv_numbers_and_formula_guard(client, auth, world, make_leader):
@@ -148,7 +149,7 @@ def test_progress_csv_numbers_and_formula_guard(client, auth, world, make_leader
     assert ann_row[10].isdigit()
     assert by_email[world.leader.email][7] == ""  # never active: empty, not "Never"
     assert by_email[world.leader.email][10] == ""  # no quiz: empty
-    assert by_email[mal.email][13] == "in progress" and by_email[mal.email][3] == "yes"
+    assert by_email[mal.email][15] == "in progress" and by_email[mal.email][3] == "yes"
     assert by_email[mal.email][11:13] == ["", "0"]  # never nudged
 
 

@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from course.circle.posts import set_audience
 from course.extensions import db
 from course.models import User
 from course.reflections import shared as feed
 from course.reflections.models import ReflectionReply
-from course.reflections.reflections import replies_for, save_reflection, set_shared
+from course.reflections.reflections import replies_for, save_reflection
 from tests.facilitate.conftest import text_of
 from tests.factories import PASSWORD, Auth, csrf_token_from, write_in
 
@@ -37,7 +38,7 @@ def reply_url(world, reflection, cohort=None) -> str:
 
 @pytest.fixture
 def shared(app, world):
-    return write_in(app, world.leader, "We listen to complaints on the forum first.", shared=True)
+    return write_in(app, world.leader, "We listen to complaints on the forum first.", audience="facilitator")
 
 
 @pytest.mark.parametrize("who", WHO)
@@ -59,7 +60,7 @@ def test_permission_matrix(app, client, auth, world, shared, who):
 
 def test_feed_shows_shared_text_with_leader_prompt_and_date(app, client, auth, world, shared):
     write_in(app, world.leader, "Private: the board is afraid of this.", prompt=1)
-    write_in(app, world.other_leader, "Other cohort shares this.", shared=True)
+    write_in(app, world.other_leader, "Other cohort shares this.", audience="facilitator")
     auth.login(world.facilitator)
     response = client.get(feed_url(world))
     page = text_of(response)
@@ -81,9 +82,9 @@ def test_empty_feed_says_so(client, auth, world):
 
 def test_grouped_by_lesson_in_course_order_newest_first(app, client, auth, world, make_leader):
     second = make_leader(name="Sam Second", cohort=world.cohort)
-    later_lesson = write_in(app, world.leader, "Text on lesson two.", lesson=1, shared=True)
-    older = write_in(app, world.leader, "Older on lesson one.", shared=True)
-    newer = write_in(app, second, "Newer on lesson one.", shared=True)
+    later_lesson = write_in(app, world.leader, "Text on lesson two.", lesson=1, audience="facilitator")
+    older = write_in(app, world.leader, "Older on lesson one.", audience="facilitator")
+    newer = write_in(app, second, "Newer on lesson one.", audience="facilitator")
     older.shared_at = newer.shared_at - timedelta(hours=1)
     db.session.commit()
     auth.login(world.facilitator)
@@ -96,7 +97,7 @@ def test_grouped_by_lesson_in_course_order_newest_first(app, client, auth, world
 
 
 def test_filter_by_lesson(app, client, auth, world, shared):
-    write_in(app, world.leader, "Text on lesson two.", lesson=1, shared=True)
+    write_in(app, world.leader, "Text on lesson two.", lesson=1, audience="facilitator")
     auth.login(world.facilitator)
     html = client.get(feed_url(world)).get_data(as_text=True)
     assert f'<option value="{lesson_at(app, 1).id}">' in html  # only lessons with shares
@@ -110,7 +111,7 @@ def test_filter_by_lesson(app, client, auth, world, shared):
 
 def test_text_is_escaped_and_keeps_its_line_breaks(app, client, auth, world):
     write_in(app, world.leader, "<b>bold</b> & <script>alert(1)</script>\nsecond line",
-          shared=True)
+          audience="facilitator")
     auth.login(world.facilitator)
     html = client.get(feed_url(world)).get_data(as_text=True)
     assert "<script>alert(1)" not in html and "<b>bold" not in html
@@ -123,8 +124,8 @@ def test_unsharing_removes_it_from_the_feed_at_once(app, client, auth, world, sh
     assert "We listen" in text_of(client.get(feed_url(world)))
     leader_client = app.test_client()
     Auth(leader_client).login(world.leader)
-    assert leader_client.post(f"/reflections/{shared.id}/share",
-                              data={"shared": "0"}).status_code == 302
+    assert leader_client.post(f"/reflections/{shared.id}/audience",
+                              data={"audience": "private"}).status_code == 302
     page = text_of(client.get(feed_url(world)))
     assert "We listen" not in page and "Lee Leader" not in page
     assert client.post(reply_url(world, shared), data={"text": "Late reply"}).status_code == 404
@@ -193,7 +194,7 @@ def test_the_leader_keeps_seeing_replies_after_unsharing(app, client, auth, worl
     client.post(reply_url(world, shared), data={"text": "Lovely observation."})
     leader_client = app.test_client()
     Auth(leader_client).login(world.leader)
-    leader_client.post(f"/reflections/{shared.id}/share", data={"shared": "0"})
+    leader_client.post(f"/reflections/{shared.id}/audience", data={"audience": "private"})
     page = text_of(leader_client.get(f"/lessons/{shared.lesson_id}"))
     assert "Private" in page and "Lovely observation." in page
     assert "Reply from Fran Facilitator" in page
@@ -212,7 +213,7 @@ def test_replies_are_not_shown_on_other_reflections_or_to_other_leaders(app, cli
 
 def test_reply_to_a_private_or_foreign_reflection_answers_404(app, client, auth, world):
     private = write_in(app, world.leader, "Not for anyone.", prompt=1)
-    foreign = write_in(app, world.other_leader, "Shared in the other cohort.", shared=True)
+    foreign = write_in(app, world.other_leader, "Shared in the other cohort.", audience="facilitator")
     auth.login(world.facilitator)
     assert client.post(reply_url(world, private), data={"text": "x"}).status_code == 404
     # Their own cohort in the URL, another cohort's reflection id, and the other way round.
@@ -275,7 +276,7 @@ def test_pages_of_a_long_feed(app, client, auth, world, make_leader, monkeypatch
     monkeypatch.setattr(feed, "PAGE_SIZE", 2)
     for n in range(3):
         write_in(app, make_leader(name=f"Leader {n}", cohort=world.cohort), f"Words {n}.",
-              shared=True)
+              audience="facilitator")
     auth.login(world.facilitator)
     first = text_of(client.get(feed_url(world)))
     assert "3 shared reflections; page 1 of 2." in first and "Next page" in first
@@ -301,7 +302,7 @@ def test_feed_runs_a_fixed_number_of_queries(app, client, auth, world, make_lead
     def add(n):
         for i in range(n):
             leader = make_leader(cohort=world.cohort)
-            row = write_in(app, leader, f"Shared {i}.", lesson=i % 3, shared=True)
+            row = write_in(app, leader, f"Shared {i}.", lesson=i % 3, audience="facilitator")
             db.session.add(ReflectionReply(reflection_id=row.id, author_id=world.facilitator.id,
                                            text="Reply."))
         db.session.commit()
@@ -349,7 +350,7 @@ def test_shared_before_any_save_shows_no_words(app, client, auth, world):
 
     lesson = lesson_at(app)
     row = save_draft(world.leader.id, lesson, lesson.reflections[0].id, "Only autosaved words")
-    set_shared(row, True)
+    set_audience(row, "facilitator")
     db.session.commit()
     auth.login(world.facilitator)
     page = text_of(client.get(feed_url(world)))
@@ -369,7 +370,7 @@ def reply_count() -> int:
 
 
 def test_each_reply_form_carries_a_fresh_form_key(app, client, auth, world, shared):
-    second = write_in(app, world.leader, "A second shared thought.", prompt=1, shared=True)
+    second = write_in(app, world.leader, "A second shared thought.", prompt=1, audience="facilitator")
     auth.login(world.facilitator)
     html = client.get(feed_url(world)).get_data(as_text=True)
     first_key, second_key = page_key(html, shared), page_key(html, second)
@@ -432,7 +433,7 @@ def test_a_key_already_kept_is_a_sent_reply(client, auth, world, shared):
 
 def test_a_key_from_another_reply_or_an_overlong_key_is_refused(app, client, auth, world,
                                                                 shared):
-    other = write_in(app, world.leader, "Another shared thought.", prompt=1, shared=True)
+    other = write_in(app, world.leader, "Another shared thought.", prompt=1, audience="facilitator")
     db.session.add(ReflectionReply(reflection_id=other.id, author_id=world.admin.id,
                                    text="Admin's words.", form_key="used-1"))
     db.session.commit()

@@ -42,13 +42,13 @@ def reply(world, reflection, minutes_ago: int) -> None:
 def test_awaiting_reply_follows_the_latest_saved_version(app, client, auth, world,
                                                          make_leader):
     lesson = app.extensions["catalog"].ordered_lessons[0]
-    unanswered = write_in(app, world.leader, "Nobody has answered this.", shared=True)
+    unanswered = write_in(app, world.leader, "Nobody has answered this.", audience="facilitator")
     answered = write_in(app, make_leader(name="Ann Answered", cohort=world.cohort),
-                        "You replied to this.", shared=True)
+                        "You replied to this.", audience="facilitator")
     at(ReflectionVersion, versions_of(answered)[0], 30)
     reply(world, answered, 20)
     newer = write_in(app, make_leader(name="Nat Newer", cohort=world.cohort),
-                     "First words.", shared=True)
+                     "First words.", audience="facilitator")
     at(ReflectionVersion, versions_of(newer)[0], 30)
     reply(world, newer, 20)  # a reply to the first version...
     save_reflection(newer.user_id, lesson, newer.prompt_id, "Newer words, unanswered.", None)
@@ -73,13 +73,13 @@ def test_awaiting_keeps_the_lesson_filter_and_paging(app, client, auth, world, m
     monkeypatch.setattr(feed, "PAGE_SIZE", 2)
     for n in range(3):
         write_in(app, make_leader(name=f"Leader {n}", cohort=world.cohort), f"Waiting {n}.",
-                 shared=True)
+                 audience="facilitator")
     done = write_in(app, make_leader(name="Rae Replied", cohort=world.cohort), "Answered.",
-                    shared=True)
+                    audience="facilitator")
     at(ReflectionVersion, versions_of(done)[0], 30)
     reply(world, done, 10)
     other = write_in(app, make_leader(name="Lou Lesson2", cohort=world.cohort),
-                     "Second lesson words.", shared=True, lesson=1)
+                     "Second lesson words.", audience="facilitator", lesson=1)
     lesson_id = app.extensions["catalog"].ordered_lessons[0].id
     auth.login(world.facilitator)
 

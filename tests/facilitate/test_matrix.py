@@ -10,6 +10,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import update
 
+from course.circle.posts import set_audience
 from course.cohorts.models import Membership
 from course.experiments.experiments import add_entry
 from course.extensions import db
@@ -26,7 +27,7 @@ from course.progress.progress import (
     touch_lesson,
 )
 from course.reflections.models import Reflection
-from course.reflections.reflections import save_reflection, set_shared
+from course.reflections.reflections import save_reflection
 from course.self_assessment.assessment import save_assessment
 from course.self_assessment.models import SelfAssessment
 from tests.facilitate.conftest import text_of
@@ -68,7 +69,7 @@ def test_rows_follow_the_leaders_own_progress_rules(world, make_leader):
     ben = make_leader(name="Ben Busy", cohort=world.cohort)
     finish(ben, 1)
     finish(ben, 2)
-    write(ben, 3, "half way", shared=True)
+    write(ben, 3, "half way", audience="facilitator")
     take_quiz(ben, 1)
     matrix = matrix_for(world)
     catalog = current_app.extensions["catalog"]
@@ -90,7 +91,7 @@ def test_rows_follow_the_leaders_own_progress_rules(world, make_leader):
 def test_counts_ignore_empty_reflections_and_the_text_itself(world):
     found = lesson(1)
     save_reflection(world.leader.id, found, found.reflections[0].id, "   ", None)
-    write(world.leader, 2, "Real words", shared=True)
+    write(world.leader, 2, "Real words", audience="facilitator")
     row = row_of(matrix_for(world), world.leader)
     assert (row.reflections, row.shared) == (1, 1)
 
@@ -129,7 +130,7 @@ def test_last_active_counts_every_kind_of_activity(world, activity):
     elif activity == "experiment":
         add_entry(world.leader.id, lesson(4), utcnow().date(), "Tried it.", {}, None)
     elif activity == "share":
-        set_shared(db.session.scalar(db.select(Reflection)), True)
+        set_audience(db.session.scalar(db.select(Reflection)), "facilitator")
     else:
         questions = current_app.extensions["catalog"].self_assessment.questions
         save_assessment(world.leader.id, "before", {q.id: 3 for q in questions})
@@ -352,7 +353,7 @@ def busy_leaders(world, make_leader, count: int, start: int) -> None:
     for n in range(start, start + count):
         person = make_leader(name=f"Leader {n:02d}", cohort=world.cohort)
         finish(person, 1)
-        write(person, 2, "some words", shared=n % 2 == 0)
+        write(person, 2, "some words", audience="facilitator" if n % 2 == 0 else "private")
         take_quiz(person, 1)
         if n % 3 == 0:
             questions = current_app.extensions["catalog"].self_assessment.questions
@@ -373,7 +374,7 @@ def test_query_count_does_not_grow_with_the_cohort(client, auth, world, make_lea
     with count_queries() as large:
         assert client.get(progress_url(world, suffix)).status_code == 200
     assert len(small) == len(large), (len(small), len(large))
-    assert len(large) <= 11, large  # sign-in, the cohort and a handful of grouped queries
+    assert len(large) <= 12, large  # sign-in, the cohort and a handful of grouped queries
 
 
 # ---- who reaches what ------------------------------------------------------------------------
@@ -419,7 +420,7 @@ CANARY = "CANARY-7f3a9 our board hides the overspend"
 def test_private_reflection_text_reaches_no_route(client, auth, world, caplog):
     """A private reflection's words appear in no page or CSV; a shared one's neither here."""
     write(world.leader, 1, CANARY)
-    write(world.leader, 2, CANARY + " (shared)", shared=True)
+    write(world.leader, 2, CANARY + " (shared)", audience="facilitator")
     complete_lesson(world.leader.id, lesson(1))
     db.session.add(SelfAssessment(user_id=world.leader.id, stage="before", levels={}))
     take_quiz(world.leader, 1)

@@ -150,7 +150,7 @@ def test_send_emails_each_chosen_leader_and_logs_it(app, client, auth, world, ma
 
 
 def test_the_email_carries_no_reflection_text(app, client, auth, world):
-    write(app, world.leader, "Shared: our intranet is a ghost town.", shared=True)
+    write(app, world.leader, "Shared: our intranet is a ghost town.", audience="facilitator")
     write(app, world.leader, "Private: I dread the board meeting.", prompt=1)
     auth.login(world.facilitator)
     send(client, world, [world.leader])

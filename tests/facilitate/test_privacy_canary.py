@@ -21,10 +21,13 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from course.circle.circle import add_reply as add_circle_reply
+from course.circle.models import CirclePost, CircleReply
+from course.circle.posts import set_audience
 from course.experiments.experiments import add_entry
 from course.extensions import db
 from course.reflections.models import Reflection
-from course.reflections.reflections import save_draft, save_reflection, set_shared
+from course.reflections.reflections import save_draft, save_reflection
 from course.sets.models import LearningSet, Round, SetMember
 from tests.factories import Auth, read_outbox
 
@@ -57,12 +60,17 @@ def private_world(app, world):
               {}, None)
     # Something shared, so the feed and its reply forms are on the page too.
     other_lesson = catalog.ordered_lessons[1]
-    set_shared(save_reflection(leader, other_lesson, other_lesson.reflections[0].id,
-                               "Words Lee chose to share.", None), True)
+    set_audience(save_reflection(leader, other_lesson, other_lesson.reflections[0].id,
+                                 "Words Lee chose to share.", None), "facilitator")
+    # And something in the cohort's circle with a reply, so its pages have rows to show.
+    post = save_reflection(leader, other_lesson, other_lesson.reflections[1].id,
+                           "Words Lee shared with the cohort.", None)
+    set_audience(post, "cohort")
+    add_circle_reply(db.session.scalar(select(CirclePost)), world.facilitator, "Thank you.")
     # Another cohort's shared words are not for this cohort's facilitator either.
-    set_shared(save_reflection(world.other_leader.id, lesson, first,
-                               f"{CANARIES['shared reflection in another cohort']} hi", None),
-               True)
+    set_audience(save_reflection(world.other_leader.id, lesson, first,
+                                 f"{CANARIES['shared reflection in another cohort']} hi", None),
+                 "facilitator")
     # An action-learning set with an open round, so the sets pages have rows to show.
     learning_set = LearningSet(cohort_id=world.cohort.id, name="Set 1")
     db.session.add(learning_set)
@@ -94,6 +102,8 @@ def fill_values(app, world, private: Reflection) -> dict:
         "stage": "before",
         "set_id": db.session.scalar(select(LearningSet.id)),
         "round_id": db.session.scalar(select(Round.id)),
+        "post_id": db.session.scalar(select(CirclePost.id)),
+        "reply_id": db.session.scalar(select(CircleReply.id)),
     }
 
 
@@ -214,15 +224,15 @@ def test_sharing_shows_the_words_and_unsharing_hides_them(app, client, world, pr
 
     leader = app.test_client()
     Auth(leader).login(world.leader)
-    share = f"/reflections/{private_world.id}/share"
-    assert leader.post(share, data={"shared": "1"}).status_code == 302
+    share = f"/reflections/{private_world.id}/audience"
+    assert leader.post(share, data={"audience": "facilitator"}).status_code == 302
     body = client.get(feed).get_data(as_text=True)
     assert canary in body  # the test can see words when they are allowed
     # Only the latest save is shared; earlier versions and the other prompt's draft are not.
     assert CANARIES["earlier saved version"] not in body
     assert CANARIES["unsaved draft"] not in body
 
-    assert leader.post(share, data={"shared": "0"}).status_code == 302
+    assert leader.post(share, data={"audience": "private"}).status_code == 302
     assert canary not in client.get(feed).get_data(as_text=True)
 
 

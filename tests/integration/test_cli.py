@@ -186,7 +186,7 @@ def test_demo_leaders_leave_a_varied_trail(app, runner):
     assert len(texts) >= 40 and len(set(texts)) >= 30
     assert min(map(len, texts)) < 60 < 200 < max(map(len, texts))
     assert not any("lorem" in text.lower() for text in texts)
-    shared = db.session.scalars(select(Reflection).where(Reflection.shared)).all()
+    shared = db.session.scalars(select(Reflection).where(Reflection.audience != "private")).all()
     assert 5 <= len(shared) < len(texts)
     assert db.session.scalar(select(func.count()).select_from(ReflectionReply)) >= 3
     verdicts = [answer["correct"] for attempt in db.session.scalars(select(QuizAttempt))

@@ -184,13 +184,13 @@ BIG = "99999999999999999999"
 
 
 @pytest.mark.parametrize("method,path", [
-    ("POST", f"/reflections/{BIG}/share"),
+    ("POST", f"/reflections/{BIG}/audience"),
     ("POST", f"/experiments/{BIG}/delete"),
     ("GET", f"/lessons/where-am-i?attempt={BIG}"),
     ("GET", "/lessons/where-am-i?attempt=²"),
     ("GET", "/lessons/where-am-i?attempt=١"),
     ("GET", "/lessons/where-am-i?attempt=1e3"),
-    ("POST", "/reflections/١/share"),
+    ("POST", "/reflections/١/audience"),
 ])
 def test_leader_urls_refuse_odd_numbers(client, auth, make_leader, method, path):
     leader = make_leader()

@@ -4,15 +4,16 @@ import io
 import json
 import zipfile
 
+from course.circle.posts import set_audience
 from course.extensions import db
 from course.reflections.models import ReflectionReply
-from course.reflections.reflections import save_reflection, set_shared
+from course.reflections.reflections import save_reflection
 
 
 def test_replies_in_data_download(client, signed_in, make_facilitator, first_lesson):
     reflection = save_reflection(signed_in.id, first_lesson, first_lesson.reflections[0].id,
                                  "Shared thought", "k")
-    set_shared(reflection, True)
+    set_audience(reflection, "facilitator")
     facilitator = make_facilitator(name="Fran Okafor")
     db.session.add(ReflectionReply(reflection_id=reflection.id, author_id=facilitator.id,
                                    text="Good point: who owns the web form?"))

@@ -111,9 +111,10 @@ def test_deleting_a_reflection_asks_first_and_keep_it_keeps_it(client, signed_in
                                                                first_lesson):
     reflection = make_reflection(client, first_lesson)
     lesson_html = client.get(url(first_lesson)).get_data(as_text=True)
-    # The delete control is a link to a confirmation, kept apart from Share under "More".
+    # The delete control is a link to a confirmation, kept apart from the audience choice
+    # under "More".
     item = lesson_html.split(f'id="reflection-{first_lesson.reflections[0].id}"', 1)[1]
-    assert item.index("Share with my facilitator") < item.index('class="more-actions"')
+    assert item.index('name="audience"') < item.index('class="more-actions"')
     assert f'href="/reflections/{reflection.id}/delete"' in item.split('class="more-actions"')[1]
     for response in (client.get(f"/reflections/{reflection.id}/delete"),
                      client.post(f"/reflections/{reflection.id}/delete")):  # one tap: asks

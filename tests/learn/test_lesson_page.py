@@ -47,7 +47,7 @@ def test_save_reflection_keeps_versions(client, signed_in, first_lesson):
     assert save(client, first_lesson, "First thoughts", "a").status_code == 302
     assert save(client, first_lesson, "Second thoughts", "b").status_code == 302
     reflection = db.session.scalar(select(Reflection))
-    assert reflection.text == "Second thoughts" and not reflection.shared
+    assert reflection.text == "Second thoughts" and reflection.audience == "private"
     assert [v.text for v in reflection.versions] == ["Second thoughts", "First thoughts"]
     html = client.get(url(first_lesson)).get_data(as_text=True)
     assert "Second thoughts" in html and "Earlier saved versions (1)" in html
@@ -94,12 +94,12 @@ def test_autosave_drafts_and_reload_shows_them(client, signed_in, first_lesson):
 def test_share_and_unshare(client, signed_in, first_lesson):
     save(client, first_lesson, "Worth sharing")
     reflection = db.session.scalar(select(Reflection))
-    client.post(f"/reflections/{reflection.id}/share", data={"shared": "1"})
+    client.post(f"/reflections/{reflection.id}/audience", data={"audience": "facilitator"})
     db.session.refresh(reflection)
-    assert reflection.shared and reflection.shared_at is not None
-    client.post(f"/reflections/{reflection.id}/share", data={"shared": "0"})
+    assert reflection.audience == "facilitator" and reflection.shared_at is not None
+    client.post(f"/reflections/{reflection.id}/audience", data={"audience": "private"})
     db.session.refresh(reflection)
-    assert not reflection.shared and reflection.shared_at is None
+    assert reflection.audience == "private" and reflection.shared_at is None
 
 
 def test_quiz_feedback_retries_and_scores(client, signed_in, catalog, first_lesson):

@@ -93,8 +93,8 @@ def test_download_holds_everything_and_no_secrets(client, signed_in, catalog):
     board = next(r for r in data["reflections"] if r["text"] == "Second thoughts on the board.")
     assert [v["text"] for v in board["versions"]] == [
         "Our board fears the comments.", "Second thoughts on the board."]
-    assert board["shared"] is False and board["prompt"]
-    assert any(r["shared"] for r in data["reflections"])
+    assert board["audience"] == "private" and board["prompt"]
+    assert any(r["audience"] == "facilitator" for r in data["reflections"])
     attempt = data["quiz_attempts"][0]
     assert attempt["score"] == 1.0 and attempt["answers"]
     assert data["experiment_entries"][0]["text"] == "Sorted five items; two were fog."

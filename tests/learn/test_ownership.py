@@ -46,17 +46,17 @@ def test_strangers_get_404_or_403(client, auth, make_user, a_rows, first_lesson,
     expected = 404 if role == Role.LEADER else 403
     requests = [
         ("get", f"/lessons/{first_lesson.id}?attempt={a_rows['attempt']}"),
-        ("post", f"/reflections/{a_rows['reflection']}/share"),
+        ("post", f"/reflections/{a_rows['reflection']}/audience"),
         ("post", f"/reflections/{a_rows['reflection']}/delete"),
         ("post", f"/experiments/{a_rows['entry']}/delete"),
     ]
     for method, path in requests:
-        response = getattr(client, method)(path, data={"shared": "1"} if method == "post" else None)
+        response = getattr(client, method)(path, data={"audience": "facilitator"} if method == "post" else None)
         wanted = 404 if method == "get" else expected
         assert response.status_code == wanted, path
         assert CANARY not in response.get_data(as_text=True)
     reflection = db.session.get(Reflection, a_rows["reflection"])
-    assert reflection is not None and not reflection.shared
+    assert reflection is not None and reflection.audience == "private"
     assert db.session.get(ExperimentEntry, a_rows["entry"]) is not None
     assert db.session.get(QuizAttempt, a_rows["attempt"]) is not None
 
@@ -87,5 +87,5 @@ def test_anonymous_is_sent_to_login(client, a_rows, first_lesson):
     for path in (f"/lessons/{first_lesson.id}", "/course", "/certificate"):
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
-    response = client.post(f"/reflections/{a_rows['reflection']}/share")
+    response = client.post(f"/reflections/{a_rows['reflection']}/audience")
     assert response.status_code == 302

@@ -85,7 +85,7 @@ def people(app, make_cohort, make_facilitator, make_leader, make_admin):
     save_assessment(finisher.id, "before", levels)
     journal = seed_journal(leader, catalog)
     finish(leader, 1)
-    shared = write(leader, 2, "The board asked what we heard.", shared=True)
+    shared = write(leader, 2, "The board asked what we heard.", audience="facilitator")
     add_reply(shared.id, facilitator, "Thank you: bring it to the next session.")
     first_attempt = take_quiz(leader, 1)
     quiz = catalog.quizzes[lesson(1).quiz_id]
