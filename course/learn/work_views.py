@@ -21,7 +21,7 @@ from course.idempotency import STALE_FORM, USED_FORM
 from course.learn import bp
 from course.learn.lesson_views import catalog, lesson_or_404, render_lesson
 from course.models import Role
-from course.plans.plans import log_against, plan_for_lesson_or_404
+from course.plans.plans import log_against, plan_for_lesson_or_404, reopen_if_unlogged
 from course.progress.progress import (
     CompletionError,
     complete_lesson,
@@ -305,6 +305,7 @@ def delete_experiment(entry_id: int):
         return _confirm_delete(f"entry from {entry.done_on.strftime('%-d %b %Y')}", entry.text,
                                lesson_id, "try-heading", request.path,
                                "This cannot be undone.")
+    reopen_if_unlogged(entry)  # a plan it told the outcome of is open again
     db.session.delete(entry)
     db.session.commit()
     flash("Entry deleted.", "info")

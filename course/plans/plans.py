@@ -15,6 +15,7 @@ from flask import abort
 from sqlalchemy import func, select, update
 
 from course.access import get_mine_or_404, mine
+from course.experiments.models import ExperimentEntry
 from course.extensions import db
 from course.idempotency import add_once, check_form_key, kept_with
 from course.models import User, utcnow
@@ -184,6 +185,21 @@ def log_against(plan: Plan, entry) -> None:
     """An experiment entry tells how the plan went: it points to the plan, which is done."""
     entry.plan_id = plan.id
     mark_done(plan)
+
+
+def reopen_if_unlogged(entry) -> None:
+    """Before an entry is deleted: the plan it told the outcome of is open again when no
+    other entry tells it (a plan marked done by hand, with no entry, is left alone)."""
+    if entry.plan_id is None:
+        return
+    others = (select(ExperimentEntry.id)
+              .where(ExperimentEntry.plan_id == entry.plan_id, ExperimentEntry.id != entry.id)
+              .exists())
+    db.session.execute(
+        update(Plan)
+        .where(Plan.id == entry.plan_id, Plan.status == DONE, ~others)
+        .values(status=ACTIVE, done_at=None, updated_at=utcnow())
+    )
 
 
 def get_plan_or_404(user_id: int, plan_id: int) -> Plan:

@@ -300,3 +300,23 @@ def test_signed_out_people_are_sent_to_sign_in(app, try_lesson):
     response = client.post(plan_url(try_lesson), data={"date": "2026-12-03"})
     assert response.status_code in (302, 401)
     assert db.session.scalar(select(func.count(Plan.id))) == 0
+
+
+def test_deleting_the_entry_that_told_how_a_plan_went_opens_the_plan_again(
+        client, signed_in, try_lesson):
+    plan = make_plan(signed_in, try_lesson, TODAY)
+    for key in ("e1", "e2"):
+        client.post(f"/lessons/{try_lesson.id}/experiments", data={
+            "text": f"Entry {key}", "plan_id": str(plan.id), "form_key": key})
+    first, second = db.session.scalars(select(ExperimentEntry.id).order_by(ExperimentEntry.id))
+    client.post(f"/experiments/{first}/delete", data={"confirm": "yes"})
+    assert plans_of(signed_in)[0].status == DONE  # the other entry still tells it
+    client.post(f"/experiments/{second}/delete", data={"confirm": "yes"})
+    [reopened] = plans_of(signed_in)
+    assert (reopened.status, reopened.done_at) == (ACTIVE, None)
+    done_by_hand = make_plan(signed_in, try_lesson, TODAY)
+    client.post(f"/plans/{done_by_hand.id}/done")
+    client.post(f"/lessons/{try_lesson.id}/experiments", data={"text": "Unrelated"})
+    client.post(f"/experiments/{db.session.scalar(select(func.max(ExperimentEntry.id)))}"
+                "/delete", data={"confirm": "yes"})
+    assert plans_of(signed_in)[1].status == DONE
