@@ -5,14 +5,17 @@ form offers to log against (the one a check-in link names, else the first one du
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from course.plans.checkins import when_label
 from course.plans.models import DONE
 from course.plans.plans import (
     MAX_DAYS_AHEAD,
     MAX_IF_THEN_LENGTH,
+    PlanError,
     active_plans,
+    parse_date,
+    parse_time,
     plan_for_lesson_or_404,
     today_for,
 )
@@ -21,6 +24,25 @@ from course.plans.plans import (
 PLAN_FIELDS = {"date": "plan-date", "time": "plan-time", "if_then": "plan-if-then",
                None: "plan-date"}
 MOVE_FIELDS = {"date": "move-date", "time": "move-time", None: "move-date"}
+
+
+def shown_values(values: dict) -> tuple[dict, dict]:
+    """What a form being corrected shows, and each input's type: a day or time that can be
+    read is shown as the picker writes it; one that cannot stays as typed, in a text box
+    (a date or time input may hold only a valid value)."""
+    shown, kinds = dict(values), {"date": "date", "time": "time"}
+    for name, read, written in (("date", parse_date, date.isoformat),
+                                ("time", parse_time, lambda t: t.strftime("%H:%M"))):
+        raw = (values.get(name) or "").strip()
+        if not raw:
+            continue
+        try:
+            value = read(raw)
+        except PlanError:
+            kinds[name] = "text"
+            continue
+        shown[name] = written(value) if value is not None else ""
+    return shown, kinds
 
 
 def error_items(errors: dict, fields: dict) -> list[tuple[str, str]]:
@@ -66,7 +88,8 @@ def lesson_plans(user, lesson, *, has_plans=True, errors=None, values=None, log_
                     "due": plan.due_on <= today} for plan in plans],
         "errors": errors or {},
         "error_items": error_items(errors or {}, PLAN_FIELDS),
-        "values": values or {},
+        "values": shown_values(values or {})[0],
+        "kinds": shown_values(values or {})[1],
         "offered": offered,
         "offered_when": when_label(offered, today) if offered else "",
         "checked": checked,

@@ -12,7 +12,7 @@ from course.access import leader_required
 from course.extensions import csrf, db
 from course.learn import bp
 from course.learn.lesson_views import catalog, lesson_or_404, render_lesson
-from course.learn.plan_forms import MOVE_FIELDS, date_bounds, error_items
+from course.learn.plan_forms import MOVE_FIELDS, date_bounds, error_items, shown_values
 from course.learn.work_views import _csrf_ok
 from course.plans.checkins import plan_title, when_label
 from course.plans.plans import (
@@ -80,14 +80,15 @@ def add_plan(lesson_id: str):
 
 def _render_plan(plan, *, status=200, errors=None, values=None):
     today = today_for(current_user)
+    shown, kinds = shown_values(values or {
+        "date": max(plan.due_on, today).isoformat(),  # a past day cannot be kept
+        "time": plan.due_time.strftime("%H:%M") if plan.due_time else ""})
     return render_template(
         "learn/plan.html", plan=plan, title=plan_title(plan, catalog()),
         lesson=catalog().lessons.get(plan.lesson_id) if plan.lesson_id else None,
         when=when_label(plan, today), due=plan.due_on <= today, checkin=checkin_path(plan),
         back=_back(plan), errors=errors or {}, error_items=error_items(errors or {}, MOVE_FIELDS),
-        # A past day cannot be kept: the form starts from today's.
-        values=values or {"date": max(plan.due_on, today).isoformat(),
-                          "time": plan.due_time.strftime("%H:%M") if plan.due_time else ""},
+        values=shown, kinds=kinds,
         bounds=date_bounds(today), max_if_then=MAX_IF_THEN_LENGTH,
     ), status
 

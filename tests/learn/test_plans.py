@@ -320,3 +320,12 @@ def test_deleting_the_entry_that_told_how_a_plan_went_opens_the_plan_again(
     client.post(f"/experiments/{db.session.scalar(select(func.max(ExperimentEntry.id)))}"
                 "/delete", data={"confirm": "yes"})
     assert plans_of(signed_in)[1].status == DONE
+
+
+def test_a_corrected_form_shows_a_typed_date_as_the_picker_writes_it(client, signed_in,
+                                                                     try_lesson):
+    html = client.post(plan_url(try_lesson), data={"date": "3/12/2026", "time": "half two"}
+                       ).get_data(as_text=True)
+    assert 'type="date" id="plan-date" name="date" min="2026-12-01" max="2027-12-02" ' \
+           'value="2026-12-03"' in html
+    assert 'type="text" id="plan-time" name="time" value="half two"' in html  # as typed
