@@ -15,7 +15,6 @@ import secrets
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from course.cohorts.cohorts import ARCHIVED
 from course.extensions import db
@@ -30,6 +29,8 @@ from course.sets.rounds import (
     RoundError,
     advance,
     current_phase,
+    get_round_or_404,
+    holder_names,
     open_round,
     open_rounds,
     records_for,
@@ -161,21 +162,12 @@ def render_set(found: LearningSet, *, errors: dict | None = None, values: dict |
         "facilitate/sets_set.html", cohort=g.cohort, learning_set=found, members=members,
         rounds=rounds, records=records_for([r.id for r in rounds]),
         phases={r.id: current_phase(r, now) for r in rounds},
-        names={m.id: m.name for m in members} | _holder_names(rounds),
+        names=holder_names(rounds, {m.id: m.name for m in members}),
         suggested=suggest_holder(found.id, [m.id for m in members]),
         open_round=next((r for r in rounds if r.closed_at is None), None),
         phase_names=PHASE_NAMES, errors=errors or {}, values=values or {},
         max_days=MAX_DAYS, form_key=secrets.token_hex(16),
     ), status, {"Cache-Control": "no-store"}
-
-
-def _holder_names(rounds: list[Round]) -> dict[int, str]:
-    from course.models import User
-
-    ids = {r.holder_id for r in rounds}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
 @bp.post("/cohorts/<int:cohort_id>/sets/<int:set_id>/rounds")
@@ -207,10 +199,7 @@ def open_round_view(set_id: int):
 def next_phase(set_id: int, round_id: int):
     """Move a round on to its next phase now, without waiting for the date."""
     found = get_cohort_set_or_404(current_user, g.cohort, set_id)
-    running = db.session.scalar(select(Round).where(Round.id == round_id,
-                                                    Round.set_id == found.id))
-    if running is None:
-        abort(404)
+    running = get_round_or_404(found, round_id)
     try:
         phase = advance(running, request.form.get("phase") or None)
     except RoundError as error:

@@ -23,18 +23,25 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from course.access import leader_required
 from course.extensions import db
 from course.learn import bp
-from course.models import User, utcnow
+from course.models import utcnow
 from course.notices.notices import mark_seen
 from course.numbers import parse_int
 from course.plans.plans import PlanError, parse_date
 from course.sets.contributions import contribute
-from course.sets.models import LearningSet, Round
-from course.sets.rounds import PHASE_NAMES, RoundError, current_phase, records_for, rounds_of
+from course.sets.models import LearningSet
+from course.sets.rounds import (
+    PHASE_NAMES,
+    RoundError,
+    current_phase,
+    get_round_or_404,
+    holder_names,
+    records_for,
+    rounds_of,
+)
 from course.sets.sets import get_member_set_or_404, members_by_set, sets_for_member
 from course.sets.waiting import set_path
 
@@ -102,11 +109,7 @@ def render_set(found: LearningSet, *, failed: dict | None = None, status: int = 
     again with its words in it."""
     members = members_by_set([found.id])[found.id]
     rounds = rounds_of(found.id)
-    names = {m.id: m.name for m in members}
-    missing = {r.holder_id for r in rounds} - set(names)
-    if missing:
-        names |= dict(db.session.execute(select(User.id, User.name).where(
-            User.id.in_(missing))).all())
+    names = holder_names(rounds, {m.id: m.name for m in members})
     now = utcnow()
     response = render_template(
         "learn/set.html", learning_set=found, members=members, rounds=rounds,
@@ -123,10 +126,7 @@ def render_set(found: LearningSet, *, failed: dict | None = None, status: int = 
 def contribute_view(set_id: int, round_id: int):
     """Post to a round what the phase allows; a refusal keeps the words on screen."""
     found = get_member_set_or_404(current_user, set_id)
-    running = db.session.scalar(select(Round).where(Round.id == round_id,
-                                                    Round.set_id == found.id))
-    if running is None:
-        abort(404)
+    running = get_round_or_404(found, round_id)
     form = request.form
     kind = form.get("kind", "")
     text = form.get("text", "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import abort
 from sqlalchemy import select
 
 from course.extensions import db
@@ -75,6 +76,26 @@ def open_rounds(set_ids: list[int]) -> dict[int, Round]:
         return {}
     return {found.set_id: found for found in db.session.scalars(select(Round).where(
         Round.set_id.in_(set_ids), Round.closed_at.is_(None)))}
+
+
+def get_round_or_404(found: LearningSet, round_id: int) -> Round:
+    """A round of this set (the set already checked for the viewer), or 404."""
+    running = db.session.scalar(select(Round).where(Round.id == round_id,
+                                                    Round.set_id == found.id))
+    if running is None:
+        abort(404)
+    return running
+
+
+def holder_names(rounds: list[Round], known: dict[int, str] | None = None) -> dict[int, str]:
+    """The names of the rounds' holders, by id: those in `known` (the set's members) and,
+    in one query, any who have left the set since."""
+    names = dict(known or {})
+    missing = {r.holder_id for r in rounds} - set(names)
+    if missing:
+        names |= dict(db.session.execute(
+            select(User.id, User.name).where(User.id.in_(missing))).all())
+    return names
 
 
 def rounds_of(set_id: int) -> list[Round]:
