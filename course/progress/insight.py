@@ -55,7 +55,7 @@ class Insight:
 
 
 def build_insight(viewer: User, cohort: Cohort, catalog: Catalog) -> Insight:
-    """A cohort's figures, in seven queries whatever its size."""
+    """A cohort's figures, in six queries whatever its size."""
 
     def leader_ids():
         # A new subquery per statement keeps each in SQLAlchemy's compiled-statement cache.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select, union_all
 
 from course.content import Catalog, Lesson
 from course.content.render import plain_text
@@ -39,42 +39,43 @@ class QuestionRetention:
 
 
 def retention(leader_ids, catalog: Catalog) -> tuple[QuestionRetention, ...]:
-    """Every reviewed question of the course, in course order, in two queries.
+    """Every reviewed question of the course, in course order, in one query.
 
     `leader_ids()` gives a fresh subquery of the leaders counted. Answers given to an
     earlier version of a question are not counted against the question as it stands.
+    Review 0 stands for the first try (the review item's first_correct).
     """
-    firsts: Counter[tuple] = Counter()
-    for lesson_id, question_id, version, correct, count in db.session.execute(
-        select(ReviewItem.lesson_id, ReviewItem.question_id, ReviewItem.version,
-               ReviewItem.first_correct, func.count())
-        .where(ReviewItem.user_id.in_(leader_ids()))
-        .group_by(ReviewItem.lesson_id, ReviewItem.question_id, ReviewItem.version,
-                  ReviewItem.first_correct)
-    ):
-        firsts[(lesson_id, question_id, version, bool(correct))] += count
-    reviews: Counter[tuple] = Counter()
+    firsts = select(
+        ReviewItem.lesson_id, ReviewItem.question_id, ReviewItem.version,
+        literal_column("0").label("number"), ReviewItem.first_correct.label("correct"),
+        func.count().label("count"),
+    ).where(ReviewItem.user_id.in_(leader_ids())).group_by(
+        ReviewItem.lesson_id, ReviewItem.question_id, ReviewItem.version,
+        ReviewItem.first_correct)
+    reviews = select(
+        ReviewAnswer.lesson_id, ReviewAnswer.question_id, ReviewAnswer.version,
+        ReviewAnswer.review_number, ReviewAnswer.correct, func.count(),
+    ).where(ReviewAnswer.user_id.in_(leader_ids()), ReviewAnswer.correct.is_not(None)).group_by(
+        ReviewAnswer.lesson_id, ReviewAnswer.question_id, ReviewAnswer.version,
+        ReviewAnswer.review_number, ReviewAnswer.correct)
+    counts: Counter[tuple] = Counter()
     for lesson_id, question_id, version, number, correct, count in db.session.execute(
-        select(ReviewAnswer.lesson_id, ReviewAnswer.question_id, ReviewAnswer.version,
-               ReviewAnswer.review_number, ReviewAnswer.correct, func.count())
-        .where(ReviewAnswer.user_id.in_(leader_ids()), ReviewAnswer.correct.is_not(None))
-        .group_by(ReviewAnswer.lesson_id, ReviewAnswer.question_id, ReviewAnswer.version,
-                  ReviewAnswer.review_number, ReviewAnswer.correct)
+        union_all(firsts, reviews)
     ):
-        reviews[(lesson_id, question_id, version, number, bool(correct))] += count
+        counts[(lesson_id, question_id, version, number, bool(correct))] += count
     found = []
     for lesson in catalog.ordered_lessons:
         quiz = catalog.quizzes.get(lesson.quiz_id) if lesson.quiz_id else None
         for question in quiz.questions if quiz else ():
             key = (lesson.id, question.id, question.version)
-            first = Share(firsts[(*key, True)], firsts[(*key, True)] + firsts[(*key, False)])
+            first, *shares = (
+                Share(counts[(*key, number, True)],
+                      counts[(*key, number, True)] + counts[(*key, number, False)])
+                for number in range(REVIEWS + 1)
+            )
             if not first.answered:
                 continue
-            shares = tuple(
-                Share(reviews[(*key, number, True)],
-                      reviews[(*key, number, True)] + reviews[(*key, number, False)])
-                for number in range(1, REVIEWS + 1)
-            )
             found.append(QuestionRetention(lesson, question.id,
-                                           plain_text(question.prompt_html), first, shares))
+                                           plain_text(question.prompt_html), first,
+                                           tuple(shares)))
     return tuple(found)

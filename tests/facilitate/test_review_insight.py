@@ -7,9 +7,12 @@ import re
 from datetime import date
 
 from flask import current_app
+from sqlalchemy import select
 
+from course.cohorts.models import Membership
 from course.extensions import db
 from course.progress.insight import build_insight
+from course.review.figures import retention
 from course.review.models import ReviewAnswer, ReviewItem
 from tests.facilitate.conftest import text_of
 from tests.factories import lesson
@@ -100,3 +103,8 @@ def test_the_figures_take_the_same_number_of_queries_for_any_cohort(
         rows = retention_for(world)
     assert len(many) == len(few)
     assert sum(row.first.answered for row in rows) == 7
+    cohort_id = world.cohort.id
+    with count_queries() as own:
+        retention(lambda: select(Membership.user_id).where(Membership.cohort_id == cohort_id),
+                  current_app.extensions["catalog"])
+    assert [s for s in own if s.startswith("SELECT")] == own[-1:]  # one statement
