@@ -72,6 +72,10 @@ def test_make_a_plan_and_check_in_on_it(page, live_server):
     check_page(page, "drop confirmation")
     page.get_by_role("link", name="Keep it").click()
     expect(page.get_by_role("heading", name="Your plan", level=1)).to_be_visible()
+    page.get_by_label("New date").fill((today - timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Move plan").click()
+    expect(page.get_by_role("link", name="The date must be today or later.")).to_be_visible()
+    check_page(page, "move refused")
 
     # The day comes: the plan's date is moved to today in the database.
     with live_server.app.app_context():
