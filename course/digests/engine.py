@@ -65,6 +65,11 @@ class Recipient:
     digest: bool
 
 
+def plural(count: int, word: str) -> str:
+    """'1 section', '3 sections' (the dry run's lines)."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def leader_key(user_id: int, on: date) -> str:
     """The idempotency key of a leader's one course email of a local day."""
     return f"leader-mail:{user_id}:{on.isoformat()}"
@@ -185,7 +190,7 @@ def send_batch(due: list[Recipient], catalog, report: RunReport, *, dry_run: boo
         if dry_run:
             report.sent[kind] += 1
             report.listed.append(f"{kind}: user {person.id} <{person.email}> "
-                                 f"({len(email['sections'])} sections)")
+                                 f"({plural(len(email['sections']), 'section')})")
             continue
         queued = send_mail(person.email, email["subject"], email["text"], key=keys[person.id],
                            html=email["html"], headers=email["headers"], user_id=person.id)

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from course.cohorts.models import Cohort, Membership
 from course.cohorts.scoping import visible_leaders
 from course.digests import schedule
-from course.digests.engine import RunReport, used_keys
+from course.digests.engine import RunReport, plural, used_keys
 from course.digests.models import EmailSettings
 from course.digests.settings import (
     FACILITATOR_DIGEST,
@@ -157,7 +157,7 @@ def send_facilitator_digests(now: datetime, catalog, report: RunReport, *,
         if dry_run:
             report.sent[FACILITATOR] += 1
             report.listed.append(f"{FACILITATOR}: user {user.id} <{user.email}> "
-                                 f"({len(news)} cohorts)")
+                                 f"({plural(len(news), 'cohort')})")
             continue
         queued = send_mail(user.email, "Your cohorts this week on Clearing",
                            render_template("email/facilitator_digest.txt", **context),
