@@ -183,6 +183,7 @@ def test_the_check_in_link_opens_the_log_form_and_logging_marks_the_plan_done(
     assert db.session.get(Plan, plan.id).status == DONE
     html = client.get(f"/lessons/{try_lesson.id}").get_data(as_text=True)
     assert "Your plan is marked done." in html
+    assert "How your plan went" in html  # the entry says what it was for
     assert "Plan when you will try it" in html  # no active plan left on the lesson
     html = client.get(f"/lessons/{try_lesson.id}?plan={plan.id}").get_data(as_text=True)
     assert "You have already logged how this plan went." in html
