@@ -329,3 +329,21 @@ def test_report_once_and_the_facilitator_sees_it(app, circle):
 def test_the_circle_is_for_leaders_signed_in(app, circle):
     assert circle.client(None).get("/circle").status_code == 302
     assert circle.client(circle.fran).get("/circle").status_code == 403
+
+
+def test_the_circle_page_costs_the_same_statements_for_a_busier_cohort(app, circle,
+                                                                       count_queries):
+    ben = circle.client(circle.ben)
+    post_id = post_of(share(app, circle.ann, "One post."))
+    ben.post(f"/circle/posts/{post_id}/replies", data={"text": "One reply."})
+    page(ben)  # warm-up
+    with count_queries() as small:
+        page(ben)
+    for n in range(1, 6):
+        other = post_of(share(app, circle.ann, f"More {n}.", lesson=n))
+        for _ in range(3):
+            ben.post(f"/circle/posts/{other}/replies", data={"text": f"Reply {n}."})
+    with count_queries() as large:
+        html = page(ben)
+    assert "More 5." in html and html.count("Reply 5.") == 3
+    assert len(small) == len(large) <= 6, large
