@@ -31,6 +31,7 @@ OFFSETS = (3, 10, 30)  # days after the first attempt: review 1, 2 and 3
 REVIEWS = len(OFFSETS)
 MAX_QUESTIONS = 2  # per lesson
 ANSWERED = "You have already answered this question. It will come back when it is next due."
+NOT_DUE = "That question is not due for review yet. It will be on your course home when it is."
 
 
 class ReviewError(ValueError):
@@ -184,17 +185,21 @@ def _record(item: ReviewItem, question: Question, response: list | None,
     return answer
 
 
-def _check(item: ReviewItem, number: int | None,
-           form_key: str | None) -> tuple[ReviewAnswer | None, str | None]:
+def _check(item: ReviewItem, number: int | None, form_key: str | None,
+           today: date) -> tuple[ReviewAnswer | None, str | None]:
     """The answer this very form already recorded (a double submit) and the form's key;
-    refuse a form for a review that has moved on since it was shown."""
+    refuse a form for a review that has moved on since it was shown, or is not due yet."""
     form_key = check_form_key(form_key, ReviewRefused)
     kept = _kept(form_key, item)
-    if kept is None and number is None:
+    if kept is not None:
+        return kept, form_key
+    if number is None:
         raise ReviewRefused(STALE_FORM)
-    if kept is None and (item.finished or number != item.review_number):
+    if item.finished or number != item.review_number:
         raise ReviewRefused(ANSWERED)
-    return kept, form_key
+    if item.due_on > today:
+        raise ReviewRefused(NOT_DUE)
+    return None, form_key
 
 
 def answer_review(item: ReviewItem, question: Question, number: int | None,
@@ -205,7 +210,7 @@ def answer_review(item: ReviewItem, question: Question, number: int | None,
     `number` is the review the form was shown for; a form for an earlier review (another
     tab) is refused. Nothing chosen, or values that make no sense, raise ReviewError.
     """
-    kept, form_key = _check(item, number, form_key)
+    kept, form_key = _check(item, number, form_key, today)
     if kept is not None:
         return kept
     try:
@@ -218,7 +223,7 @@ def answer_review(item: ReviewItem, question: Question, number: int | None,
 def skip_review(item: ReviewItem, question: Question, number: int | None,
                 form_key: str | None, today: date) -> ReviewAnswer:
     """Move the item on without a result (skipping is fine: it comes back next time)."""
-    kept, form_key = _check(item, number, form_key)
+    kept, form_key = _check(item, number, form_key, today)
     if kept is not None:
         return kept
     return _record(item, question, None, None, form_key, today)

@@ -207,3 +207,16 @@ def test_a_facilitator_cannot_answer(client, auth, leader, make_facilitator):
         assert send(client, first, right_answer(question(first))).status_code == 403
     finally:
         traveller.stop()
+
+
+def test_a_question_not_yet_due_cannot_be_answered(client, auth, leader):
+    quiz = quiz_of(1)
+    with time_machine.travel(START, tick=False):
+        auth.login(leader)
+        post_quiz(client, {quiz.questions[0].id})
+        item = items_of(leader)[0]
+        response = send(client, item, right_answer(question(item)))
+        assert response.status_code == 302 and response.headers["Location"].endswith(
+            "/course#review")
+        assert "not due for review yet" in client.get("/course").get_data(as_text=True)
+    assert db.session.scalar(select(func.count(ReviewAnswer.id))) == 0

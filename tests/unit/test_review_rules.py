@@ -175,9 +175,10 @@ def test_only_the_first_attempt_schedules_and_only_once(app, make_leader):
 
 def test_answers_are_graded_by_the_question_type_and_recorded_once(app, make_leader):
     leader = make_leader()
-    quiz, first = attempt(leader, 1)
-    schedule_reviews(leader, quiz, lesson(1).id, first, rng=random.Random(0))
-    db.session.commit()
+    with time_machine.travel(START, tick=False):
+        quiz, first = attempt(leader, 1)
+        schedule_reviews(leader, quiz, lesson(1).id, first, rng=random.Random(0))
+        db.session.commit()
     item = items_of(leader)[0]
     _, question = question_of(item, current_app.extensions["catalog"])
     with pytest.raises(ReviewError):
@@ -192,3 +193,20 @@ def test_answers_are_graded_by_the_question_type_and_recorded_once(app, make_lea
     db.session.rollback()
     assert db.session.scalar(select(func.count(ReviewAnswer.id))) == 1
     assert item.review_number == 2
+
+
+def test_a_question_is_not_answered_before_it_is_due(app, make_leader):
+    leader = make_leader()
+    with time_machine.travel(START, tick=False):
+        quiz, first = attempt(leader, 1)
+        schedule_reviews(leader, quiz, lesson(1).id, first, rng=random.Random(0))
+        db.session.commit()
+    item = items_of(leader)[0]
+    _, question = question_of(item, current_app.extensions["catalog"])
+    for act in (lambda: answer_review(item, question, 1, right_answer(question), None,
+                                      date(2026, 3, 4)),
+                lambda: skip_review(item, question, 1, None, date(2026, 3, 4))):
+        with pytest.raises(ReviewRefused, match="not due"):
+            act()
+    assert (item.review_number, item.due_on) == (1, date(2026, 3, 5))
+    assert db.session.scalar(select(func.count(ReviewAnswer.id))) == 0
