@@ -97,7 +97,9 @@ def answer_review_view(item_id: int):
         if str(error) == STALE_FORM:  # the form itself is wrong: show it again, as it was
             return _show_again(item_id, str(error), values)
         flash(str(error), "info")
-        return redirect(url_for("learn.home", _anchor="review"))
+        # To the top, where the message is (an explicit anchor: without one the browser
+        # would keep the form's #review).
+        return redirect(url_for("learn.home", _anchor="main"))
     answer_id = answer.id
     db.session.commit()
     return redirect(url_for("learn.home", reviewed=answer_id, _anchor="review"))

@@ -217,6 +217,6 @@ def test_a_question_not_yet_due_cannot_be_answered(client, auth, leader):
         item = items_of(leader)[0]
         response = send(client, item, right_answer(question(item)))
         assert response.status_code == 302 and response.headers["Location"].endswith(
-            "/course#review")
+            "/course#main")
         assert "not due for review yet" in client.get("/course").get_data(as_text=True)
     assert db.session.scalar(select(func.count(ReviewAnswer.id))) == 0
