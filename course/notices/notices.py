@@ -88,7 +88,9 @@ def lesson_name(catalog, lesson_id: str | None) -> str:
 
 
 def _unseen_query():
-    return (select(Notice.id, Notice.user_id, Notice.kind, User.name, Notice.lesson_id,
+    # The actor as the circle shows them: their display name, else their name.
+    name = func.coalesce(User.display_name, User.name).label("name")
+    return (select(Notice.id, Notice.user_id, Notice.kind, name, Notice.lesson_id,
                    Notice.path, Notice.subject, Notice.created_at)
             .outerjoin(User, User.id == Notice.actor_id)
             .where(Notice.seen_at.is_(None)))

@@ -347,3 +347,26 @@ def test_the_circle_page_costs_the_same_statements_for_a_busier_cohort(app, circ
         html = page(ben)
     assert "More 5." in html and html.count("Reply 5.") == 3
     assert len(small) == len(large) <= 6, large
+
+
+def test_a_reply_tells_the_author_by_display_name_never_the_words(app, circle, catalog):
+    from course.notices.notices import unseen
+
+    row = share(app, circle.ann, "Tell me.")
+    post_id = post_of(row)
+    ben = circle.client(circle.ben)
+    ben.post("/account/circle-profile", data={"display_name": "Benji", "organisation": ""})
+    ben.post(f"/circle/posts/{post_id}/replies", data={"text": "Secret-ish reply words."})
+    notices = unseen(circle.ann.id, catalog)
+    assert [(n.kind, n.path) for n in notices] == [("circle_reply", f"/circle/posts/{post_id}")]
+    assert notices[0].text.startswith("Benji replied") and "Secret-ish" not in notices[0].text
+    assert "Ben Bold" not in notices[0].text
+    assert unseen(circle.ben.id, catalog) == []  # nobody is told of their own reply
+    # Opening the post marks it seen; narrowing takes any notice back.
+    circle.client(circle.ann).get(f"/circle/posts/{post_id}")
+    assert unseen(circle.ann.id, catalog) == []
+    ben.post(f"/circle/posts/{post_id}/replies", data={"text": "Again."})
+    assert len(unseen(circle.ann.id, catalog)) == 1
+    circle.client(circle.ann).post(f"/reflections/{row.id}/audience",
+                                   data={"audience": "private"})
+    assert unseen(circle.ann.id, catalog) == []
