@@ -26,6 +26,7 @@ viewer's scope answers 404 on every URL that names it; both are decided once, be
     POST      /cohorts/<id>/circle/posts/<id>/replies    circle_reply    circle_views
     GET POST  /cohorts/<id>/circle/posts|replies/<id>/hide   hide_circle_*   circle_views
     POST      /cohorts/<id>/circle/reports/<id>/resolve  resolve_circle_report circle_views
+    GET       /cohorts/<id>/entries[?page=]              shared_entries_page circle_views
     GET       /cohorts/<id>/sets                         sets            set_views
     POST      /cohorts/<id>/sets/split                   split_sets      set_views
     GET POST  /cohorts/<id>/sets/arrange                 arrange_sets_view   set_views

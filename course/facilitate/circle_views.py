@@ -5,6 +5,8 @@
     GET POST  /cohorts/<id>/circle/posts/<id>/hide         hide_circle_post    (or show again)
     GET POST  /cohorts/<id>/circle/replies/<id>/hide       hide_circle_reply   (or show again)
     POST      /cohorts/<id>/circle/reports/<id>/resolve    resolve_circle_report
+    GET       /cohorts/<id>/entries[?page=]                shared_entries_page (experiment
+              entries shared with the facilitator or the cohort)
 
 The cohort is g.cohort (loaded through the viewer's scope by the blueprint); posts and
 replies through course.circle.circle.cohort_scope, so another cohort's are 404.
@@ -36,6 +38,7 @@ from course.circle.moderation import (
     resolve,
     unhide,
 )
+from course.experiments.shared import shared_entries
 from course.extensions import db
 from course.facilitate import bp
 from course.numbers import parse_int
@@ -168,3 +171,11 @@ def resolve_circle_report(report_id: int):
     db.session.commit()
     flash("Report closed; nothing was hidden.", "success")
     return redirect(url_for("facilitate.circle", cohort_id=g.cohort.id, _anchor="reports"))
+
+
+@bp.get("/cohorts/<int:cohort_id>/entries")
+def shared_entries_page():
+    """Experiment entries the cohort's leaders shared with their facilitator or cohort."""
+    page = parse_int(request.args.get("page", "1"), minimum=1, maximum=999_999) or 1
+    found = shared_entries(current_user, g.cohort, current_app.extensions["catalog"], page)
+    return render_template("facilitate/shared_entries.html", cohort=g.cohort, found=found)

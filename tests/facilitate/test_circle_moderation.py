@@ -141,3 +141,28 @@ def test_the_matrix_counts_posts_and_replies_given(app, world, posted):
     assert lee[posts] == "0"
     page = fran.get(f"/facilitate/cohorts/{world.cohort.id}/progress").get_data(as_text=True)
     assert ">Posts<" in page and ">Replies given<" in page
+
+
+def test_entries_shared_with_the_facilitator_are_listed_for_their_cohort_only(app, world):
+    from datetime import date
+
+    from course.circle.posts import set_audience
+    from course.experiments.experiments import add_entry
+
+    lesson = app.extensions["catalog"].ordered_lessons[0]
+    rows = {audience: add_entry(world.leader.id, lesson, date.today(), f"Entry for {audience}.",
+                                {}, None) for audience in ("private", "facilitator", "cohort")}
+    for audience, row in rows.items():
+        if audience != "private":
+            set_audience(row, audience)
+    db.session.commit()
+    url = f"/facilitate/cohorts/{world.cohort.id}/entries"
+    page = client_for(app, world.facilitator).get(url).get_data(as_text=True)
+    assert "Entry for facilitator." in page and "Entry for cohort." in page
+    assert "Entry for private." not in page and "2 shared entries." in page
+    assert client_for(app, world.other_facilitator).get(url).status_code == 404
+    assert client_for(app, world.leader).get(url).status_code == 403
+    set_audience(rows["facilitator"], "private")
+    db.session.commit()
+    page = client_for(app, world.facilitator).get(url).get_data(as_text=True)
+    assert "Entry for facilitator." not in page
