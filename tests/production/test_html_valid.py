@@ -26,6 +26,8 @@ from flask import url_for
 from sqlalchemy import select, update
 
 from course.accounts import start_password_reset
+from course.circle.circle import add_reply as add_circle_reply
+from course.circle.models import CirclePost, CircleReply
 from course.cohorts.cohorts import create_invitation
 from course.digests.unsubscribe import make_token
 from course.extensions import db
@@ -109,6 +111,12 @@ def people(app, make_cohort, make_facilitator, make_leader, make_admin):
     running = open_round(split_cohort(facilitator, cohort)[0], leader.id, facilitator)
     contribute(running, leader, "challenge", "Our board avoids risk.")
     contribute(running, finisher, "question", "What have you tried so far?")
+    # The circle: a post shared with the cohort and a peer's reply (edit, delete, report).
+    posted = write(leader, 3, "We read the comments first.", audience="cohort")
+    circle_post = db.session.scalar(select(CirclePost).where(
+        CirclePost.reflection_id == posted.id))
+    add_circle_reply(circle_post, finisher, "So do we.")
+    add_circle_reply(circle_post, leader, "Thank you.")
     db.session.commit()
     return {"leader": leader, "finisher": finisher, "facilitator": facilitator, "admin": admin,
             "cohort": cohort, "invitation": invitation, "token": token,
@@ -182,6 +190,9 @@ def gather_pages(app, people) -> dict[str, str]:
         "token": people["token"], "passkey_id": 1, "plan_id": people["plan"].id,
         "set_id": db.session.scalar(select(LearningSet.id)),
         "round_id": db.session.scalar(select(Round.id)),
+        "post_id": db.session.scalar(select(CirclePost.id)),
+        # the leader's own reply: its edit and delete pages are theirs to see
+        "reply_id": db.session.scalar(select(CircleReply.id).order_by(CircleReply.id.desc())),
     }
     leader_routes = ("learn.", "auth.", "main.")
     lessons = [f"/lessons/{item.id}" for item in catalog.ordered_lessons]
