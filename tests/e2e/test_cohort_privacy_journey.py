@@ -63,8 +63,10 @@ def test_private_stays_private_and_the_csv_matches(page, live_server):
     page.get_by_role("button", name="Save reflection").nth(1).click()
     expect(page.get_by_text("Reflection saved.")).to_be_visible()
     second = page.locator(".reflection").nth(1)
-    second.get_by_role("button", name="Share with my facilitator").click()
-    expect(page.get_by_text("Shared with your facilitator.")).to_be_visible()
+    second.get_by_label("My facilitator").check()
+    second.get_by_role("button", name="Save who can see it").click()
+    expect(page.get_by_text("Your facilitator can see this reflection; your cohort cannot.")
+           ).to_be_visible()
     sign_out(page)
 
     # The facilitator sees the shared one, not the private one.
@@ -79,8 +81,10 @@ def test_private_stays_private_and_the_csv_matches(page, live_server):
     # The leader unshares; the facilitator no longer sees it.
     sign_in(page, live_server, f"privacy-leader{n}-{page.viewport_name}@example.org")
     page.goto(live_server.url + "/lessons/where-am-i")
-    page.get_by_role("button", name="Stop sharing").click()
-    expect(page.get_by_text("This reflection is private again.")).to_be_visible()
+    second = page.locator(".reflection").nth(1)
+    second.get_by_label("Only me").check()
+    second.get_by_role("button", name="Save who can see it").click()
+    expect(page.get_by_text("Only you can see this reflection now.")).to_be_visible()
     sign_out(page)
     sign_in(page, live_server, facilitator)
     page.goto(cohort_url + "/shared")

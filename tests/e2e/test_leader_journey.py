@@ -28,6 +28,14 @@ def make_leader(live_server, page, skip_assessment=True) -> str:
     return email
 
 
+
+def choose_audience(page, label: str) -> None:
+    """The first reflection's audience radios, then Save (a plain form post)."""
+    form = page.locator(".audience-form").first
+    form.get_by_label(label).check()
+    form.get_by_role("button", name="Save who can see it").click()
+    page.wait_for_load_state()
+
 def test_lesson_journey(page, live_server):
     email = make_leader(live_server, page)
     sign_in(page, live_server, email)
@@ -51,10 +59,10 @@ def test_lesson_journey(page, live_server):
 
     page.get_by_role("button", name="Save reflection").first.click()
     expect(page.get_by_text("Reflection saved.")).to_be_visible()
-    page.get_by_role("button", name="Share with my facilitator").click()
+    choose_audience(page, "My facilitator")
     expect(page.get_by_text("Shared with your facilitator", exact=True)).to_be_visible()
-    page.get_by_role("button", name="Stop sharing").click()
-    expect(page.get_by_text("This reflection is private again.")).to_be_visible()
+    choose_audience(page, "Only me")
+    expect(page.get_by_text("Only you can see this reflection now.")).to_be_visible()
 
     # The quiz: answer with the first option everywhere, then see feedback on every option.
     for fieldset in page.locator("form.quiz-form fieldset").all():
@@ -141,9 +149,9 @@ def test_whole_journey_from_invitation_to_case_for_change(page, live_server):
     page.reload()
     assert page.locator("textarea[name=text]").first.input_value() == words
     page.get_by_role("button", name="Save reflection").first.click()
-    page.get_by_role("button", name="Share with my facilitator").click()
-    page.get_by_role("button", name="Stop sharing").click()
-    expect(page.get_by_text("This reflection is private again.")).to_be_visible()
+    choose_audience(page, "My facilitator")
+    choose_audience(page, "Only me")
+    expect(page.get_by_text("Only you can see this reflection now.")).to_be_visible()
 
     for fieldset in page.locator("form.quiz-form fieldset").all():
         fieldset.locator("input").first.check()
