@@ -64,6 +64,7 @@ class NudgeCandidate:
     nudges: int = 0
     last_nudged: datetime | None = None
     stuck: bool = False  # a lesson in progress for longer than STUCK_AFTER, as the matrix says
+    reminders_off: bool = False  # the leader turned reminders off (Account -> Email)
 
     def inactive(self, now: datetime) -> bool:
         """Inactive as the progress matrix says it (course.progress.activity)."""
@@ -100,8 +101,8 @@ def nudges_by_leader(cohort_id: int) -> dict[int, tuple[int, datetime]]:
 
 def nudge_candidates(viewer: User, cohort: Cohort, lesson_ids: Iterable[str],
                      now: datetime | None = None) -> list[NudgeCandidate]:
-    """The cohort's active leaders by name, with activity and past reminders (three
-    queries)."""
+    """The cohort's active leaders by name, with activity, past reminders and whether
+    they take reminders (four queries)."""
     current = LessonProgress.lesson_id.in_(list(lesson_ids))
     # Stuck as the matrix's cells say it: a current lesson started before stuck_before(now)
     # and not done.
@@ -122,9 +123,11 @@ def nudge_candidates(viewer: User, cohort: Cohort, lesson_ids: Iterable[str],
     seen = last_active_by_leader(visible_leaders(viewer, [cohort.id]).with_only_columns(
         Membership.user_id))
     sent = nudges_by_leader(cohort.id)
+    prefs = prefs_by_user([row[0].id for row in rows])
     return [
         NudgeCandidate(leader, joined_at, seen.get(leader.id), started > 0,
-                       *sent.get(leader.id, (0, None)), stuck=stuck_lessons > 0)
+                       *sent.get(leader.id, (0, None)), stuck=stuck_lessons > 0,
+                       reminders_off=not prefs[leader.id].reminders)
         for leader, joined_at, started, stuck_lessons in rows
     ]
 

@@ -178,3 +178,13 @@ def test_a_leader_gone_before_the_email_went_gets_nothing(make_app, gone):
         assert read_outbox(app) == []
         row = db.session.scalar(select(OutgoingEmail))
         assert (row.status, row.body) == (CANCELLED, "") if gone == "deactivated" else row is None
+
+
+def test_the_reminder_page_says_who_turned_reminders_off(client, auth, world):
+    auth.login(world.leader)
+    client.post("/account/email", data={"digest": "weekly", "digest_weekday": "0",
+                                        "checkins": "on", "reminders": "off"})
+    auth.logout()
+    auth.login(world.facilitator)
+    page = text_of(client.get(f"/facilitate/cohorts/{world.cohort.id}/nudge"))
+    assert "Lee Leader" in page and "has turned reminders off" in page
