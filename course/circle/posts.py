@@ -55,7 +55,7 @@ def set_audience(item: Item, audience: str) -> None:
 
 def _retract_circle_notices(item: Item) -> None:
     """The post left the circle: its author's notices of replies to it go too."""
-    from course.circle.circle import post_subject
+    from course.circle.replies import post_subject
     from course.notices.notices import retract
 
     column = item_column(item)

@@ -19,15 +19,7 @@ import secrets
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from course.circle.circle import (
-    MAX_REPLY_LENGTH,
-    CircleError,
-    add_reply,
-    circle_page,
-    cohort_scope,
-    get_post_or_404,
-    get_reply_or_404,
-)
+from course.circle.circle import circle_page, cohort_scope, get_post_or_404, get_reply_or_404
 from course.circle.moderation import (
     MAX_REASON_LENGTH,
     ModerationError,
@@ -38,6 +30,7 @@ from course.circle.moderation import (
     resolve,
     unhide,
 )
+from course.circle.replies import MAX_REPLY_LENGTH, CircleError, add_reply
 from course.experiments.shared import shared_entries
 from course.extensions import db
 from course.facilitate import bp

@@ -21,21 +21,18 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_login import current_user
 
 from course.access import any_signed_in, leader_required
-from course.circle import circle as circle_rules
 from course.circle.audience import AUDIENCES, REACH
-from course.circle.circle import (
+from course.circle.circle import circle_page, get_post_or_404, get_reply_or_404, leader_scope
+from course.circle.moderation import MAX_REASON_LENGTH, ModerationError, report
+from course.circle.people import ProfileError, set_profile
+from course.circle.replies import (
     MAX_REPLY_LENGTH,
     CircleError,
     add_reply,
-    circle_page,
     delete_reply,
     edit_reply,
-    get_post_or_404,
-    get_reply_or_404,
-    leader_scope,
+    post_path,
 )
-from course.circle.moderation import MAX_REASON_LENGTH, ModerationError, report
-from course.circle.people import ProfileError, set_profile
 from course.extensions import db
 from course.learn import bp
 from course.numbers import parse_int
@@ -116,7 +113,7 @@ def circle_post(post_id: int):
 def _mark_seen(post_id: int) -> None:
     from course.notices.notices import mark_seen
 
-    mark_seen(current_user.id, circle_rules.post_path(post_id))
+    mark_seen(current_user.id, post_path(post_id))
 
 
 def _back(post_id: int, single: bool):

@@ -38,7 +38,8 @@ def reply_url(world, reflection, cohort=None) -> str:
 
 @pytest.fixture
 def shared(app, world):
-    return write_in(app, world.leader, "We listen to complaints on the forum first.", audience="facilitator")
+    return write_in(app, world.leader, "We listen to complaints on the forum first.",
+                    audience="facilitator")
 
 
 @pytest.mark.parametrize("who", WHO)
@@ -82,7 +83,8 @@ def test_empty_feed_says_so(client, auth, world):
 
 def test_grouped_by_lesson_in_course_order_newest_first(app, client, auth, world, make_leader):
     second = make_leader(name="Sam Second", cohort=world.cohort)
-    later_lesson = write_in(app, world.leader, "Text on lesson two.", lesson=1, audience="facilitator")
+    later_lesson = write_in(app, world.leader, "Text on lesson two.", lesson=1,
+                            audience="facilitator")
     older = write_in(app, world.leader, "Older on lesson one.", audience="facilitator")
     newer = write_in(app, second, "Newer on lesson one.", audience="facilitator")
     older.shared_at = newer.shared_at - timedelta(hours=1)
@@ -213,7 +215,8 @@ def test_replies_are_not_shown_on_other_reflections_or_to_other_leaders(app, cli
 
 def test_reply_to_a_private_or_foreign_reflection_answers_404(app, client, auth, world):
     private = write_in(app, world.leader, "Not for anyone.", prompt=1)
-    foreign = write_in(app, world.other_leader, "Shared in the other cohort.", audience="facilitator")
+    foreign = write_in(app, world.other_leader, "Shared in the other cohort.",
+                       audience="facilitator")
     auth.login(world.facilitator)
     assert client.post(reply_url(world, private), data={"text": "x"}).status_code == 404
     # Their own cohort in the URL, another cohort's reflection id, and the other way round.
@@ -370,7 +373,8 @@ def reply_count() -> int:
 
 
 def test_each_reply_form_carries_a_fresh_form_key(app, client, auth, world, shared):
-    second = write_in(app, world.leader, "A second shared thought.", prompt=1, audience="facilitator")
+    second = write_in(app, world.leader, "A second shared thought.", prompt=1,
+                      audience="facilitator")
     auth.login(world.facilitator)
     html = client.get(feed_url(world)).get_data(as_text=True)
     first_key, second_key = page_key(html, shared), page_key(html, second)

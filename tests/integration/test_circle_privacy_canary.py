@@ -23,9 +23,9 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from course.circle.circle import add_reply
 from course.circle.models import CirclePost, CircleReply
 from course.circle.posts import set_audience
+from course.circle.replies import add_reply
 from course.experiments.experiments import add_entry
 from course.extensions import db
 from course.reflections.reflections import save_reflection

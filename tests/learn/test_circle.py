@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from course.accounts import set_active
-from course.circle.circle import MAX_REPLY_LENGTH, PAGE_SIZE
+from course.circle.circle import PAGE_SIZE
 from course.circle.models import CirclePost, CircleReply, CircleReport
+from course.circle.replies import MAX_REPLY_LENGTH
 from course.experiments.experiments import add_entry
 from course.extensions import db
 from course.models import User
@@ -370,3 +371,20 @@ def test_a_reply_tells_the_author_by_display_name_never_the_words(app, circle, c
     circle.client(circle.ann).post(f"/reflections/{row.id}/audience",
                                    data={"audience": "private"})
     assert unseen(circle.ann.id, catalog) == []
+
+
+@pytest.mark.parametrize("path", [
+    "/circle/posts/²", "/circle/posts/99999999999999999999", "/circle/posts/1e3",
+    "/circle/posts/-1", "/circle/replies/%C2%B2/edit", "/circle/posts/424242",
+])
+def test_odd_ids_are_not_found(app, circle, path):
+    share(app, circle.ann, "Something to find.")
+    assert circle.client(circle.ben).get(path).status_code == 404
+
+
+def test_odd_pages_fall_back_and_never_fail(app, circle):
+    share(app, circle.ann, "Page me.")
+    ben = circle.client(circle.ben)
+    for query in ("?page=0", "?page=-3", "?page=²", "?page=999999999999", "?page=abc"):
+        response = ben.get("/circle" + query)
+        assert response.status_code == 200 and "Page me." in response.get_data(as_text=True)

@@ -51,7 +51,8 @@ def test_strangers_get_404_or_403(client, auth, make_user, a_rows, first_lesson,
         ("post", f"/experiments/{a_rows['entry']}/delete"),
     ]
     for method, path in requests:
-        response = getattr(client, method)(path, data={"audience": "facilitator"} if method == "post" else None)
+        data = {"audience": "facilitator"} if method == "post" else None
+        response = getattr(client, method)(path, data=data)
         wanted = 404 if method == "get" else expected
         assert response.status_code == wanted, path
         assert CANARY not in response.get_data(as_text=True)

@@ -26,8 +26,8 @@ from flask import url_for
 from sqlalchemy import select, update
 
 from course.accounts import start_password_reset
-from course.circle.circle import add_reply as add_circle_reply
 from course.circle.models import CirclePost, CircleReply
+from course.circle.replies import add_reply as add_circle_reply
 from course.cohorts.cohorts import create_invitation
 from course.digests.unsubscribe import make_token
 from course.extensions import db
