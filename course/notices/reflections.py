@@ -12,12 +12,11 @@ from __future__ import annotations
 from sqlalchemy import delete, event, inspect, select
 from sqlalchemy.orm import Session
 
+from course.circle.audience import PRIVATE
 from course.extensions import db
 from course.notices.models import Notice
 from course.notices.notices import notify
 from course.reflections.models import Reflection, ReflectionReply
-
-PRIVATE = "private"
 
 
 def reflection_subject(reflection_id: int) -> str:
@@ -39,14 +38,9 @@ def reflection_replied(reflection_id: int, actor_id: int | None) -> None:
 
 
 def _made_private(reflection: Reflection) -> bool:
-    """Whether this flush takes the reflection away from its facilitator."""
-    state = inspect(reflection)
-    for name, private in (("audience", PRIVATE), ("shared", False)):
-        if name in state.attrs:
-            history = state.attrs[name].history
-            if history.has_changes() and history.added and history.added[0] == private:
-                return True
-    return False
+    """Whether this flush takes the reflection back to its author alone."""
+    history = inspect(reflection).attrs.audience.history
+    return bool(history.added) and history.added[0] == PRIVATE
 
 
 @event.listens_for(Session, "before_flush")
