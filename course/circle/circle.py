@@ -10,7 +10,7 @@ the posts, their replies. Services flush; the view commits once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import abort
 from sqlalchemy import Select, and_, func, or_, select, true
@@ -24,7 +24,7 @@ from course.cohorts.scoping import visible_leaders
 from course.content import Catalog
 from course.experiments.models import ExperimentEntry
 from course.extensions import db
-from course.models import Role, User
+from course.models import Role, User, utcnow
 from course.reflections.models import Reflection, ReflectionVersion
 from course.reflections.shared import prompt_text
 
@@ -247,3 +247,19 @@ def _attach_replies(scope: Scope, posts: list[PostView]) -> None:
             "" if removed else text, created_at, edited_at, removed, reason,
             hidden_at is not None,
         ))
+
+
+CARD_WINDOW_DAYS = 7
+
+
+def home_card(user, catalog) -> dict | None:
+    """The course home's Circle card: how many posts peers shared with the cohort in the
+    last week (one query; none when there are none). A count, never anyone's words."""
+    if not user.is_leader:
+        return None
+    since = utcnow() - timedelta(days=CARD_WINDOW_DAYS)
+    scope = leader_scope(user)
+    count = db.session.scalar(
+        _posts(scope, func.count(CirclePost.id))
+        .where(CirclePost.posted_at >= since, CirclePost.user_id != user.id)) or 0
+    return {"posts": count, "days": CARD_WINDOW_DAYS} if count else None

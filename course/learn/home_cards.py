@@ -17,6 +17,7 @@ HOME_CARDS: tuple[tuple[str, str], ...] = (
     ("learn/_card_review.html", "course.learn.review_views:home_card"),
     ("learn/_card_notices.html", "course.notices.notices:home_card"),
     ("learn/_card_set.html", "course.sets.waiting:home_card"),
+    ("learn/_card_circle.html", "course.circle.circle:home_card"),
 )
 
 

@@ -388,3 +388,19 @@ def test_odd_pages_fall_back_and_never_fail(app, circle):
     for query in ("?page=0", "?page=-3", "?page=²", "?page=999999999999", "?page=abc"):
         response = ben.get("/circle" + query)
         assert response.status_code == 200 and "Page me." in response.get_data(as_text=True)
+
+
+def test_the_course_home_counts_new_posts_from_peers(app, circle):
+    from course.models import utcnow
+    from course.self_assessment.models import SelfAssessment
+
+    for person in (circle.ann, circle.ben, circle.cy):  # past the welcome and the start
+        db.session.add(SelfAssessment(user_id=person.id, stage="before", skipped=True))
+        db.session.get(User, person.id).welcome_seen_at = utcnow()
+    db.session.commit()
+    share(app, circle.ann, "Fresh words.")
+    home = page(circle.client(circle.ben), "/course")
+    assert "1 new post from your cohort in the last 7 days" in home
+    assert "Fresh words." not in home
+    assert "new post" not in page(circle.client(circle.ann), "/course")  # her own
+    assert "new post" not in page(circle.client(circle.cy), "/course")  # another cohort
