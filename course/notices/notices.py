@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import has_request_context, request
 from sqlalchemy import and_, delete, exists, func, select, update
 
-from course.database import write_apart
+from course.database import READ_METHODS, write_apart
 from course.digests.sections import Item
 from course.extensions import db
 from course.idempotency import insert_if_missing
@@ -157,21 +158,20 @@ def unseen_on_lesson_column(user_id, lesson_id):
 
 
 def _mark(user_id: int, condition) -> set[str]:
-    """Mark the matching unseen notices seen in a short write of its own (a page view's
-    transaction only reads); the subjects that were unseen. Reads first: nothing unseen,
-    nothing written."""
+    """Mark the matching unseen notices seen; the subjects that were unseen. Reads first:
+    nothing unseen, nothing written. In a page view (whose transaction only reads) the
+    write is a short one of its own; elsewhere it joins the caller's transaction, which
+    commits."""
     where = and_(Notice.user_id == user_id, Notice.seen_at.is_(None), condition)
     rows = db.session.execute(select(Notice.id, Notice.subject).where(where)).all()
     if not rows:
         return set()
-    ids = [row.id for row in rows]
-    now = utcnow()
-
-    def write(conn):
-        conn.execute(update(Notice).where(Notice.id.in_(ids), Notice.seen_at.is_(None))
-                     .values(seen_at=now))
-
-    write_apart(write)
+    seen = (update(Notice).where(Notice.id.in_([row.id for row in rows]),
+                                 Notice.seen_at.is_(None)).values(seen_at=utcnow()))
+    if has_request_context() and request.method in READ_METHODS:
+        write_apart(lambda conn: conn.execute(seen))
+    else:
+        db.session.execute(seen)
     return {row.subject for row in rows}
 
 

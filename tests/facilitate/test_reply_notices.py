@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from course.circle.posts import set_audience
 from course.extensions import db
-from course.notices import notify, retract, unseen
+from course.notices import mark_seen, notify, retract, unseen
 from course.notices.models import Notice
 from course.reflections.models import ReflectionReply
 from course.self_assessment.models import SelfAssessment
@@ -112,3 +112,24 @@ def test_the_lesson_page_reads_notices_in_its_one_statement(
         client.get(lesson_path(app))
     assert not [s for s in statements if "FROM notices" in s and "EXISTS" not in s]
     assert not [s for s in statements if s.lstrip().upper().startswith("UPDATE NOTICES")]
+
+
+def test_mark_seen_takes_a_path_prefix_literally(app, world):
+    for subject, path in (("a", "/sets/1"), ("b", "/sets/10"), ("c", "/setsX1"),
+                          ("d", "/circle/posts/5")):
+        notify(world.leader.id, "set_round", path=path, subject=subject)
+    db.session.commit()
+    assert mark_seen(world.leader.id, "/sets/1") == {"a", "b"}
+    assert mark_seen(world.leader.id, "/sets/1") == set()  # nothing new: nothing written
+    assert mark_seen(world.leader.id, "/sets_") == set()  # "_" is no wildcard
+    left = {n.subject for n in unseen(world.leader.id, app.extensions["catalog"])}
+    assert left == {"c", "d"}
+
+
+def test_an_email_link_is_built_from_the_base_url_only(app):
+    from course.links import public_path
+
+    assert public_path("/lessons/l01#log") == "http://localhost/lessons/l01#log"
+    for bad in ("//evil.example/x", "https://evil.example/", "lessons"):
+        with pytest.raises(ValueError):
+            public_path(bad)
