@@ -295,3 +295,33 @@ def test_the_queue_runs_the_same_code_every_quarter_hour(app):
     assert task.validate_datetime(datetime(2026, 3, 23, 7, 15))
     assert not task.validate_datetime(datetime(2026, 3, 23, 7, 20))
     assert send_due_emails.call_local() == {}
+
+
+def test_two_runs_at_once_send_each_email_once(app, make_leader, make_cohort):
+    """Two consumers' periodic jobs (or a job and the CLI) racing: the key lets one in."""
+    import threading
+
+    cohort = make_cohort()
+    people = [make_leader(cohort=cohort) for _ in range(6)]
+    db.session.execute(update(Membership).values(joined_at=MON - timedelta(days=20)))
+    db.session.commit()
+    real = app
+    results, errors = [], []
+
+    def one_run():
+        try:
+            with real.app_context():
+                results.append(send_due(at(MON, 8)).sent["leader digest"])
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=one_run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors
+    assert sum(results) == len(people)
+    assert sorted(m["To"] for m in read_outbox(app)
+                  if m["Subject"] == "Your week on Clearing") == sorted(p.email for p in people)
