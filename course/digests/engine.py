@@ -80,6 +80,9 @@ def setting_of(section: Section) -> str:
     return CHECKINS if section.name == CHECKINS else DIGEST
 
 
+PREFS_START = 5  # eligible_leaders' rows: id, email, name, time_zone, joined_at, prefs...
+
+
 def eligible_leaders(after_id: int, limit: int):
     """Active leaders with a membership in a cohort that is not archived, by id, with
     their settings and when they first joined (one statement)."""
@@ -107,7 +110,7 @@ def due_now(rows, now: datetime) -> list[Recipient]:
         local = schedule.local_moment(now, row.time_zone)
         if not schedule.sending_hours(local):
             continue
-        prefs = prefs_from(row[5:])
+        prefs = prefs_from(row[PREFS_START:])
         on = local.date()
         digest = schedule.digest_day(prefs, on) and schedule.settled_in(row.joined_at, now)
         if digest or prefs.checkins or prefs.wants(DIGEST):
