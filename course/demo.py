@@ -15,7 +15,14 @@ from sqlalchemy import select, update
 from course.accounts import count_users, create_user, find_user_by_email
 from course.cohorts.cohorts import create_cohort, create_invitation, invitation_url
 from course.cohorts.models import Cohort, Membership
-from course.demo_words import EXPERIMENTS, LEADERS, REFLECTIONS, REPLIES, DemoLeader
+from course.demo_words import (
+    EXPERIMENTS,
+    LEADERS,
+    PEER_REPLIES,
+    REFLECTIONS,
+    REPLIES,
+    DemoLeader,
+)
 from course.extensions import db
 from course.models import Role, User, utcnow
 
@@ -39,12 +46,15 @@ def load_demo(only_if_empty: bool = False) -> list[str]:
     if cohort is None:
         cohort = create_cohort(DEMO_COHORT, facilitator)
         _, token = create_invitation(cohort, facilitator)
+    made = []
     for number, person in enumerate(LEADERS):
         if find_user_by_email(person.email) is None:
             leader = create_user(person.email, person.name, Role.LEADER, DEMO_PASSWORD)
             db.session.add(Membership(user_id=leader.id, cohort_id=cohort.id, role=Role.LEADER))
             db.session.flush()
             _leader_history(leader, person, number, facilitator)
+            made.append(leader)
+    _peer_replies(made)
     db.session.commit()
     lines = [f"Demo logins (password for each: {DEMO_PASSWORD!r}):"]
     lines.append(f"  admin        {ADMIN[0]}  (every cohort)")
@@ -53,6 +63,25 @@ def load_demo(only_if_empty: bool = False) -> list[str]:
     if token:
         lines.append(f"Demo cohort invitation: {invitation_url(token)}")
     return lines
+
+
+def _peer_replies(leaders: list[User]) -> None:
+    """Peers answer some of what the new leaders shared with the cohort, a day later."""
+    from course.circle.models import CirclePost, CircleReply
+    from course.circle.replies import add_reply
+
+    if len(leaders) < 2:
+        return
+    posts = db.session.scalars(select(CirclePost).where(
+        CirclePost.user_id.in_([leader.id for leader in leaders])).order_by(CirclePost.id))
+    for n, post in enumerate(posts):
+        if n % 2:
+            continue
+        peer = next(leader for step, leader in enumerate(leaders * 2)
+                    if step > n % len(leaders) and leader.id != post.user_id)
+        reply = add_reply(post, peer, PEER_REPLIES[n % len(PEER_REPLIES)])
+        db.session.execute(update(CircleReply).where(CircleReply.id == reply.id)
+                           .values(created_at=post.posted_at + timedelta(days=1)))
 
 
 def _stage(person: DemoLeader) -> str:

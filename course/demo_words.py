@@ -129,3 +129,10 @@ EXPERIMENTS = [
     "Asked two managers to do the same and compared notes on Friday.",
     "Quieter than I expected. Repeating next week at a different time of day.",
 ]
+
+PEER_REPLIES = [
+    "Same in our place. We started answering the forum on Fridays and it calmed down.",
+    "Thank you for putting this so plainly. I am taking the question to my own board.",
+    "Did anyone push back? Ours asked who would answer at the weekend.",
+    "We tried this last month. The numbers moved slowly, then all at once.",
+]
