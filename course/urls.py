@@ -28,7 +28,7 @@ def _remembering_url_for():
     def template_url_for(endpoint: str, **values) -> str:
         """Flask's url_for, remembered for links inside the app."""
         if has_request_context() and _UNCACHED.isdisjoint(values):
-            key = tuple(sorted(values.items()))
+            key = tuple(values.items())  # in order: the query string keeps it
             try:
                 hash(key)
             except TypeError:

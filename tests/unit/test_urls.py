@@ -54,6 +54,15 @@ def test_relative_endpoint_resolves_against_the_current_blueprint(app):
         render_template_string("{{ url_for('.home') }}")  # auth has no home: not remembered
 
 
+def test_query_arguments_keep_their_order(app):
+    remembered = _template_url_for(app)
+    with app.test_request_context("/course"):
+        assert remembered("learn.home", sort="name", dir="asc", page=2) == (
+            "/course?sort=name&dir=asc&page=2")
+        assert remembered("learn.home", page=2, sort="name", dir="asc") == (
+            "/course?page=2&sort=name&dir=asc")
+
+
 def test_unhashable_values_fall_back_to_flask(app):
     remembered = _template_url_for(app)
     with app.test_request_context("/course"):
