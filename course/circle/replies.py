@@ -64,9 +64,20 @@ def edit_reply(reply: CircleReply, text: str) -> None:
 
 
 def delete_reply(reply: CircleReply) -> None:
-    """Delete one's own reply (its reports go with it)."""
+    """Delete one's own reply (its reports go with it), and what it told the post's author:
+    with no other replies left, the notice is taken back; if it named this reply's author,
+    it names the newest other reply's instead."""
+    from course.notices.notices import renew_or_retract
+
+    post = db.session.get(CirclePost, reply.post_id)
     db.session.delete(reply)
     db.session.flush()
+    newest = db.session.execute(
+        select(CircleReply.author_id, CircleReply.created_at)
+        .where(CircleReply.post_id == post.id, CircleReply.author_id != post.user_id)
+        .order_by(CircleReply.created_at.desc(), CircleReply.id.desc()).limit(1)).first()
+    renew_or_retract(post.user_id, post_subject(post.id), gone_actor_id=reply.author_id,
+                     newest=newest)
 
 
 def post_subject(post_id: int) -> str:

@@ -1,11 +1,12 @@
 """The facilitator's weekly digest: per cohort they run, who needs attention (inactive,
-stuck: course/progress/activity.py's definitions), shared reflections awaiting a reply and
-check-ins missed, each with a link to the filtered matrix or feed. Names and counts only:
-never a reflection, reply, post or plan.
+stuck: course/progress/activity.py's definitions), shared reflections awaiting a reply,
+check-ins missed and circle posts or replies members reported, each with a link to the
+filtered matrix, feed or circle. Names and counts only: never a reflection, reply, post or
+plan.
 
 A constant number of queries per facilitator, however many cohorts and leaders: their
 cohorts' leaders (through scoping.visible_leaders), last active, stuck lessons, awaiting
-replies by cohort and missed check-ins.
+replies by cohort, missed check-ins and open circle reports.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date, datetime
 from flask import render_template
 from sqlalchemy import func, select
 
+from course.circle.moderation import open_reports
 from course.cohorts.models import Cohort, Membership
 from course.cohorts.scoping import visible_leaders
 from course.digests import schedule
@@ -58,10 +60,12 @@ class CohortNews:
     stuck: list[str] = field(default_factory=list)
     awaiting: int = 0
     missed: list[str] = field(default_factory=list)  # leaders with a missed check-in
+    reports: int = 0  # circle posts or replies members reported, not yet dealt with
 
     @property
     def quiet(self) -> bool:
-        return not (self.inactive or self.stuck or self.awaiting or self.missed)
+        return not (self.inactive or self.stuck or self.awaiting or self.missed
+                    or self.reports)
 
 
 def facilitator_key(user_id: int, on: date) -> str:
@@ -118,6 +122,8 @@ def cohort_news(viewer: User, on: date, now: datetime, catalog) -> list[CohortNe
             item.missed.append(row.name)
     for cohort_id, count in awaiting.items():
         news[cohort_id].awaiting = count
+    for cohort_id, count in open_reports(list(news)).items():
+        news[cohort_id].reports = count
     return list(news.values())
 
 
@@ -127,6 +133,7 @@ def links_for(cohort: Cohort) -> dict[str, str]:
         "stuck": public_url("facilitate.progress", cohort_id=cohort.id, show="stuck"),
         "awaiting": public_url("facilitate.shared", cohort_id=cohort.id, awaiting="1"),
         "matrix": public_url("facilitate.progress", cohort_id=cohort.id),
+        "reports": public_url("facilitate.circle", cohort_id=cohort.id) + "#reports",
     }
 
 

@@ -77,6 +77,20 @@ def retract_for(user_id: int, subject: str) -> None:
                                             Notice.subject == subject))
 
 
+def renew_or_retract(user_id: int, subject: str, *, gone_actor_id: int | None,
+                     newest) -> None:
+    """A thing a notice is about went (a deleted reply): with nothing left (`newest` is
+    None) take the person's notice back; if the notice named the one who went, name the
+    newest remaining actor instead (`newest`: author_id and created_at)."""
+    if newest is None:
+        retract_for(user_id, subject)
+        return
+    db.session.execute(
+        update(Notice).where(Notice.user_id == user_id, Notice.subject == subject,
+                             Notice.actor_id == gone_actor_id)
+        .values(actor_id=newest.author_id, created_at=newest.created_at))
+
+
 def describe(kind: str, actor: str | None, where: str) -> str:
     """The words of a notice: what happened, by whom, where."""
     pattern = KINDS.get(kind, "Something new for you in {where}")

@@ -288,6 +288,31 @@ def test_the_facilitator_digest_names_who_needs_attention_and_links_the_filters(
     assert run(at(MON + timedelta(days=7), 8)).sent["facilitator digest"] == 0
 
 
+def test_the_facilitator_digest_counts_reports_waiting_in_the_circle(
+        app, make_facilitator, make_cohort, make_leader):
+    from course.circle.models import CirclePost
+    from course.circle.moderation import report as report_item
+
+    facilitator = make_facilitator(name="Fran Facilitator")
+    cohort = make_cohort(name="Harbour cohort", facilitator=facilitator)
+    ann = make_leader(name="Ann Active", cohort=cohort)
+    ben = make_leader(name="Ben Active", cohort=cohort)
+    joined(ann, MON - timedelta(days=2))  # new: not inactive, nothing else needs Fran
+    joined(ben, MON - timedelta(days=2))
+    with time_machine.travel(at(MON, 6), tick=False):
+        write_in(app, ann, "CANARY-reported-post", audience="cohort")
+        post = db.session.scalar(select(CirclePost))
+        assert report_item(post, ben, "CANARY-report-reason")
+        db.session.commit()
+    run(at(MON, 8))
+    message = next(m for m in read_outbox(app) if m["To"] == facilitator.email)
+    plain = message.get_body(("plain",)).get_content()
+    assert "Reported in the circle, waiting for you: 1" in plain
+    assert f"/facilitate/cohorts/{cohort.id}/circle#reports" in plain
+    assert "Ann Active" not in plain and "Ben Active" not in plain  # no one else needs Fran
+    assert "CANARY" not in message.as_string()
+
+
 def test_the_queue_runs_the_same_code_every_quarter_hour(app):
     from course.digests.tasks import send_due_emails
 

@@ -14,6 +14,7 @@ from course.accounts import set_active
 from course.circle.circle import PAGE_SIZE
 from course.circle.models import CirclePost, CircleReply, CircleReport
 from course.circle.replies import MAX_REPLY_LENGTH
+from course.cohorts.models import Membership
 from course.experiments.experiments import add_entry
 from course.extensions import db
 from course.models import User
@@ -404,3 +405,31 @@ def test_the_course_home_counts_new_posts_from_peers(app, circle):
     assert "Fresh words." not in home
     assert "new post" not in page(circle.client(circle.ann), "/course")  # her own
     assert "new post" not in page(circle.client(circle.cy), "/course")  # another cohort
+
+
+def test_deleting_a_reply_takes_back_or_renames_what_it_told_the_author(app, circle):
+    from course.notices.notices import unseen
+
+    catalog = app.extensions["catalog"]
+    post_id = post_of(share(app, circle.ann, "Told."))
+    ben, fran = circle.client(circle.ben), circle.client(circle.fran)
+    cohort_id = db.session.scalar(select(Membership.cohort_id).where(
+        Membership.user_id == circle.fran.id))
+    assert fran.post(f"/facilitate/cohorts/{cohort_id}/circle/posts/{post_id}/replies",
+                     data={"text": "Fran's words."}).status_code in (302, 303)
+    ben.post(f"/circle/posts/{post_id}/replies", data={"text": "Ben's words."})
+    ben_reply = db.session.scalar(select(CircleReply.id).where(
+        CircleReply.author_id == circle.ben.id))
+    [notice] = unseen(circle.ann.id, catalog)
+    assert notice.text.startswith("Ben Bold replied")
+    # The newest reply goes: the notice names the one still there.
+    ben.post(f"/circle/replies/{ben_reply}/delete", data={"confirm": "yes"})
+    [notice] = unseen(circle.ann.id, catalog)
+    assert notice.text.startswith("Fran Facilitator replied")
+    # On another post the only reply goes: nothing is left to tell.
+    other = post_of(share(app, circle.ann, "Told again.", lesson=1))
+    ben.post(f"/circle/posts/{other}/replies", data={"text": "Ben again."})
+    assert len(unseen(circle.ann.id, catalog)) == 2
+    only = db.session.scalar(select(CircleReply.id).where(CircleReply.post_id == other))
+    ben.post(f"/circle/replies/{only}/delete", data={"confirm": "yes"})
+    assert [n.subject for n in unseen(circle.ann.id, catalog)] == [f"circle:{post_id}"]
