@@ -19,6 +19,7 @@ def _limits() -> dict:
 from course.learn import (  # noqa: E402,F401
     assessment_views,
     circle_views,
+    item_views,
     journal_views,
     lesson_views,
     mydata_views,

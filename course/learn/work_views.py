@@ -9,19 +9,16 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError
 
-from course.access import get_mine_or_404, leader_required, refuse_unless
+from course.access import leader_required, refuse_unless
 from course.accounts import authenticate
 from course.auth.throttle import password_attempts, remember_device
-from course.circle.audience import parse_audience
-from course.circle.posts import set_audience
 from course.experiments.experiments import ExperimentError, add_entry, parse_measures
-from course.experiments.models import ExperimentEntry
 from course.extensions import csrf, db
 from course.idempotency import STALE_FORM, USED_FORM
 from course.learn import bp
 from course.learn.lesson_views import catalog, lesson_or_404, render_lesson
 from course.models import Role
-from course.plans.plans import log_against, plan_for_lesson_or_404, reopen_if_unlogged
+from course.plans.plans import log_against, plan_for_lesson_or_404
 from course.progress.progress import (
     CompletionError,
     complete_lesson,
@@ -29,7 +26,6 @@ from course.progress.progress import (
     reopen_lesson,
 )
 from course.quizzes.attempts import QuizIncomplete, QuizRefused, field_name, submit_quiz
-from course.reflections.models import Reflection
 from course.reflections.reflections import (
     ReflectionError,
     check_prompt,
@@ -40,7 +36,7 @@ from course.review.review import schedule_reviews
 from course.sessions import start_session
 
 
-def _lesson_anchor(lesson_id: str, anchor: str) -> str:
+def lesson_anchor(lesson_id: str, anchor: str) -> str:
     return url_for("learn.lesson", lesson_id=lesson_id, _anchor=anchor)
 
 
@@ -79,7 +75,7 @@ def save_reflection_view(lesson_id: str, prompt_id: str):
         return render_lesson(lesson, status=400, reflection_errors={prompt_id: str(error)},
                              reflection_texts={prompt_id: text})
     flash("Reflection saved.", "success")
-    return redirect(_lesson_anchor(lesson.id, f"reflection-{prompt_id}"))
+    return redirect(lesson_anchor(lesson.id, f"reflection-{prompt_id}"))
 
 
 def _prompt(lesson, prompt_id):
@@ -120,7 +116,7 @@ def rescue_reflection():
                              reflection_texts={prompt_id: text})
     db.session.commit()
     flash("Your text is kept as a draft. Read it through and press Save.", "success")
-    response = redirect(_lesson_anchor(lesson.id, f"reflection-{prompt_id}"))
+    response = redirect(lesson_anchor(lesson.id, f"reflection-{prompt_id}"))
     return remember_device(response, user.email) if user is not None else response
 
 
@@ -139,40 +135,6 @@ def autosave_reflection(lesson_id: str, prompt_id: str):
     answer = {"status": "saved", "saved_at": row.updated_at.isoformat(), "reflection_id": row.id}
     db.session.commit()
     return jsonify(answer)
-
-
-AUDIENCE_SAID = {  # what the flash says after a change
-    "private": "Only you can see this {what} now.",
-    "facilitator": "Your facilitator can see this {what}; your cohort cannot.",
-    "cohort": "Your cohort and your facilitator can see this {what} in the circle.",
-}
-
-
-def _change_audience(item, what: str, anchor: str):
-    """Set who sees the item from the form's radio choice; takes effect at once."""
-    audience = parse_audience(request.form.get("audience"))
-    if audience is None:  # the radios always send one of the three: a tampered form
-        abort(400)
-    set_audience(item, audience)
-    db.session.commit()
-    flash(AUDIENCE_SAID[audience].format(what=what), "success")
-    return redirect(_lesson_anchor(item.lesson_id, anchor))
-
-
-@bp.post("/reflections/<int:reflection_id>/audience")
-@leader_required
-def reflection_audience(reflection_id: int):
-    """Only me, my facilitator or my cohort: who sees this reflection from now on."""
-    reflection = get_mine_or_404(Reflection, current_user.id, reflection_id)
-    return _change_audience(reflection, "reflection", f"reflection-{reflection.prompt_id}")
-
-
-@bp.post("/experiments/<int:entry_id>/audience")
-@leader_required
-def entry_audience(entry_id: int):
-    """Only me, my facilitator or my cohort: who sees this experiment entry from now on."""
-    entry = get_mine_or_404(ExperimentEntry, current_user.id, entry_id)
-    return _change_audience(entry, "entry", "try-heading")
 
 
 @bp.post("/lessons/<lesson_id>/quiz")
@@ -230,7 +192,7 @@ def add_experiment(lesson_id: str):
         log_against(plan, entry)
     db.session.commit()
     flash("Experiment logged." + (" Your plan is marked done." if plan else ""), "success")
-    return redirect(_lesson_anchor(lesson.id, "try-heading"))
+    return redirect(lesson_anchor(lesson.id, "try-heading"))
 
 
 def _parse_date(raw: str) -> date:
@@ -251,7 +213,7 @@ def complete(lesson_id: str):
         reopen_lesson(current_user.id, lesson.id)
         db.session.commit()
         flash("Marked as not done yet.", "info")
-        return redirect(_lesson_anchor(lesson.id, "complete"))
+        return redirect(lesson_anchor(lesson.id, "complete"))
     try:
         complete_lesson(current_user.id, lesson)
     except CompletionError as error:
@@ -267,46 +229,3 @@ def complete(lesson_id: str):
     if course_progress(current_user.id, catalog()).complete:  # the last lesson: finished
         return redirect(url_for("learn.completion", _anchor="main"))
     return redirect(url_for("learn.home", _anchor="main"))
-
-
-def _confirm_delete(what: str, text: str, lesson_id: str, anchor: str, action: str,
-                    detail: str = ""):
-    lesson = lesson_or_404(lesson_id)
-    return render_template("learn/confirm_delete.html", what=what, text=text, lesson=lesson,
-                           detail=detail, action=action,
-                           back=_lesson_anchor(lesson.id, anchor))
-
-
-@bp.route("/reflections/<int:reflection_id>/delete", methods=["GET", "POST"])
-@leader_required
-def delete_reflection(reflection_id: int):
-    """Ask first (GOV.UK's confirmation page); delete the reflection and its versions on Delete."""
-    reflection = get_mine_or_404(Reflection, current_user.id, reflection_id)
-    lesson_id, prompt_id = reflection.lesson_id, reflection.prompt_id
-    if request.method == "GET" or request.form.get("confirm") != "yes":
-        versions = len(reflection.versions)
-        detail = (f"Its {versions} saved versions go too. " if versions > 1 else "")
-        return _confirm_delete("reflection", reflection.text, lesson_id,
-                               f"reflection-{prompt_id}", request.path,
-                               detail + "This cannot be undone.")
-    db.session.delete(reflection)
-    db.session.commit()
-    flash("Reflection deleted.", "info")
-    return redirect(_lesson_anchor(lesson_id, f"reflection-{prompt_id}"))
-
-
-@bp.route("/experiments/<int:entry_id>/delete", methods=["GET", "POST"])
-@leader_required
-def delete_experiment(entry_id: int):
-    """Ask first; delete one 'try this' log entry on Delete."""
-    entry = get_mine_or_404(ExperimentEntry, current_user.id, entry_id)
-    lesson_id = entry.lesson_id
-    if request.method == "GET" or request.form.get("confirm") != "yes":
-        return _confirm_delete(f"entry from {entry.done_on.strftime('%-d %b %Y')}", entry.text,
-                               lesson_id, "try-heading", request.path,
-                               "This cannot be undone.")
-    reopen_if_unlogged(entry)  # a plan it told the outcome of is open again
-    db.session.delete(entry)
-    db.session.commit()
-    flash("Entry deleted.", "info")
-    return redirect(_lesson_anchor(lesson_id, "try-heading"))
