@@ -21,6 +21,8 @@ from course.demo_words import (
     PEER_REPLIES,
     REFLECTIONS,
     REPLIES,
+    SET_CHALLENGE,
+    SET_QUESTION,
     DemoLeader,
 )
 from course.extensions import db
@@ -55,6 +57,8 @@ def load_demo(only_if_empty: bool = False) -> list[str]:
             _leader_history(leader, person, number, facilitator)
             made.append(leader)
     _peer_replies(made)
+    if made:
+        _demo_set(cohort, facilitator)
     db.session.commit()
     lines = [f"Demo logins (password for each: {DEMO_PASSWORD!r}):"]
     lines.append(f"  admin        {ADMIN[0]}  (every cohort)")
@@ -82,6 +86,25 @@ def _peer_replies(leaders: list[User]) -> None:
         reply = add_reply(post, peer, PEER_REPLIES[n % len(PEER_REPLIES)])
         db.session.execute(update(CircleReply).where(CircleReply.id == reply.id)
                            .values(created_at=post.posted_at + timedelta(days=1)))
+
+
+def _demo_set(cohort: Cohort, facilitator: User) -> None:
+    """The cohort in action-learning sets, with a round open in the first: the holder has
+    posted a challenge and a member has asked a question."""
+    from course.sets.contributions import contribute
+    from course.sets.rounds import open_round
+    from course.sets.sets import members_by_set, split_cohort, suggest_holder
+
+    made = split_cohort(facilitator, cohort)
+    if not made:
+        return
+    first = made[0]
+    members = [member.id for member in members_by_set([first.id])[first.id]]
+    running = open_round(first, suggest_holder(first.id, members), facilitator)
+    holder = db.session.get(User, running.holder_id)
+    contribute(running, holder, "challenge", SET_CHALLENGE)
+    asker = db.session.get(User, next(m for m in members if m != holder.id))
+    contribute(running, asker, "question", SET_QUESTION)
 
 
 def _stage(person: DemoLeader) -> str:

@@ -136,3 +136,13 @@ PEER_REPLIES = [
     "Did anyone push back? Ours asked who would answer at the weekend.",
     "We tried this last month. The numbers moved slowly, then all at once.",
 ]
+
+
+# An action-learning round in the demo's first set: the holder's challenge and a
+# member's question (questions only, in the first phase).
+SET_CHALLENGE = (
+    "Our chief officers want a social media policy signed off before anyone posts. "
+    "I think a policy first will stop us ever starting. How do I get the board to let "
+    "three of us try for a month instead?"
+)
+SET_QUESTION = "What would the board need to see at the end of the month to say yes to more?"

@@ -212,3 +212,19 @@ def test_demo_facilitator_and_admin_sign_in(app, runner):
         signed_in = Auth(client).login(email, DEMO_PASSWORD)
         assert signed_in.status_code == 302, email
         assert client.get("/facilitate/").status_code == 200, email
+
+
+def test_demo_cohort_meets_in_action_learning_sets(app, runner):
+    from course.sets.models import LearningSet, Round, RoundContribution, SetMember
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    sizes = dict(db.session.execute(select(SetMember.set_id, func.count(SetMember.id))
+                                    .group_by(SetMember.set_id)).all())
+    assert len(sizes) == db.session.scalar(select(func.count(LearningSet.id))) >= 2
+    assert all(3 <= size <= 6 for size in sizes.values())
+    running = db.session.scalar(select(Round))
+    kinds = sorted(db.session.scalars(select(RoundContribution.kind).where(
+        RoundContribution.round_id == running.id)))
+    assert kinds == ["challenge", "question"] and running.closed_at is None
+    runner.invoke(args=["demo"])  # loading again adds no second round
+    assert db.session.scalar(select(func.count(Round.id))) == 1
