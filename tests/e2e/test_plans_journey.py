@@ -100,3 +100,24 @@ def test_make_a_plan_and_check_in_on_it(page, live_server):
         assert db.session.scalar(db.select(Plan.status)) == "done"
     page.goto(live_server.url + "/course")
     expect(page.locator("section.checkins")).to_have_count(0)
+
+
+def test_a_check_in_link_through_sign_in_still_opens_the_log_form(page, live_server):
+    """Browsers never send #log to the server, so signing in from an email's check-in link
+    loses it; the lesson page's script takes the leader there all the same."""
+    from course.plans.plans import create_plan
+
+    email, lesson = seed_leader(live_server)
+    with live_server.app.app_context():
+        user_id = db.session.scalar(db.select(SelfAssessment.user_id))
+        made = create_plan(user_id, lesson_id=lesson.id, what=lesson.try_this.title,
+                           due_on=datetime.now(ZoneInfo("Europe/London")).date())
+        db.session.commit()
+        plan_id = made.id
+    page.goto(f"{live_server.url}/lessons/{lesson.id}?plan={plan_id}#log")
+    page.wait_for_url(re.compile(r"/login"))
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(rf"/lessons/{lesson.id}\?plan={plan_id}#log$"))
+    expect(page.get_by_role("heading", name="How did it go?")).to_be_in_viewport()

@@ -6,6 +6,13 @@
   "use strict";
   var CONTROLS = "input:not([type=hidden]), textarea, select, button";
 
+  // A check-in link (?plan=<id>#log) that went through sign-in loses its #log (browsers
+  // never send the fragment): take the leader to the log form all the same.
+  var log = document.getElementById("log");
+  if (log && !location.hash && /[?&]plan=\d+/.test(location.search)) {
+    location.replace("#log");
+  }
+
   var summary = document.querySelector("[data-error-summary]");
   // After load: the browser's own scroll to the form's #anchor comes first, then focus.
   if (summary) {
