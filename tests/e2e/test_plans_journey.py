@@ -22,16 +22,16 @@ IF_THEN = "If it is Monday's senior team meeting, then I will ask one person wha
 NOTICED = "Asked Priya at the meeting; she reads two sector newsletters and nothing else."
 
 
-def seed_leader(live_server) -> tuple[str, object]:
+def seed_leader(live_server, email: str = "planner@example.org") -> tuple[str, object]:
     from course.accounts import create_user
 
     with live_server.app.app_context():
-        user = create_user("planner@example.org", "Jo Planner", Role.LEADER, PASSWORD)
+        user = create_user(email, "Jo Planner", Role.LEADER, PASSWORD)
         db.session.add(SelfAssessment(user_id=user.id, stage="before", skipped=True))
         db.session.commit()
     lesson = next(found for found in live_server.app.extensions["catalog"].ordered_lessons
                   if found.try_this)
-    return "planner@example.org", lesson
+    return email, lesson
 
 
 def test_make_a_plan_and_check_in_on_it(page, live_server):
@@ -107,9 +107,11 @@ def test_a_check_in_link_through_sign_in_still_opens_the_log_form(page, live_ser
     loses it; the lesson page's script takes the leader there all the same."""
     from course.plans.plans import create_plan
 
-    email, lesson = seed_leader(live_server)
+    email, lesson = seed_leader(live_server, "signed-out-planner@example.org")
     with live_server.app.app_context():
-        user_id = db.session.scalar(db.select(SelfAssessment.user_id))
+        from course.accounts import find_user_by_email
+
+        user_id = find_user_by_email(email).id
         made = create_plan(user_id, lesson_id=lesson.id, what=lesson.try_this.title,
                            due_on=datetime.now(ZoneInfo("Europe/London")).date())
         db.session.commit()
