@@ -80,14 +80,19 @@ test: $(VENV)/.installed-test
 	  $(MAKE) --no-print-directory test-postgres; \
 	else echo "PostgreSQL is not answering: skipped the PostgreSQL run (CI always runs it)."; fi
 
+# Each pass runs in TEST_WORKERS processes (pytest-xdist; 1 runs serially). The SQLite
+# pass keeps each test file in one worker (--dist loadfile): a browser module shares one
+# live server. Each PostgreSQL worker creates and drops a database of its own.
+TEST_WORKERS ?= 2
+
 test-sqlite: $(VENV)/.installed-test $(VENV)/.installed-vnu-$(VNU_VERSION)
-	VNU_JAR=$(abspath $(VNU_JAR)) $(BIN)/pytest -q
+	VNU_JAR=$(abspath $(VNU_JAR)) $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # Browser tests drive the UI and tests/production starts its own SQLite and PostgreSQL
 # servers, so the PostgreSQL pass runs every test that goes through the database layer.
 test-postgres: $(VENV)/.installed-test
 	COURSE_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -p no:cacheprovider \
-	  --ignore=tests/e2e --ignore=tests/production
+	  -n $(TEST_WORKERS) --ignore=tests/e2e --ignore=tests/production
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check course tests benchmarks wsgi.py
