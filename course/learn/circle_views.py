@@ -169,8 +169,10 @@ def delete_circle_reply(reply_id: int):
     reply = get_reply_or_404(leader_scope(current_user), reply_id, own=True)
     back = _back(reply.post_id, True)
     if request.method == "GET" or request.form.get("confirm") != "yes":
-        return render_template("circle/confirm_delete.html", text=reply.text, back=back,
-                               action=request.path)
+        return render_template("learn/confirm_delete.html", heading="Delete your reply?",
+                               text=reply.text, back=back, action=request.path,
+                               detail="It leaves the circle for everyone. "
+                                      "This cannot be undone.")
     delete_reply(reply)
     db.session.commit()
     flash("Reply deleted.", "info")
