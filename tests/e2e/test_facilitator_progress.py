@@ -64,7 +64,10 @@ def seed(live_server, label: str) -> tuple[str, str]:
 
 
 def screen_rows(page) -> list[tuple[str, str]]:
-    """(name, progress %) of each leader shown in the grid (one grid at every size)."""
+    """(name, progress %) of each leader shown in the grid (one grid at every size), once
+    the page holding it has loaded."""
+    page.wait_for_load_state()
+    page.locator("table.matrix").wait_for()
     names = page.locator("table.matrix tbody .leader-name").all_inner_texts()
     progress = page.locator("table.matrix tbody tr td:nth-child(2)").all_inner_texts()
     return [(name, figure.split("%")[0]) for name, figure in zip(names, progress, strict=True)]
@@ -89,6 +92,7 @@ def test_facilitator_reads_progress_and_insight(page, live_server):
     sign_in(page, live_server, email, r"/facilitate/$")
     page.get_by_role("link", name=cohort).click()
     page.get_by_role("link", name="Progress", exact=True).click()
+    page.wait_for_url(re.compile(r"/progress$"))
     assert page.get_by_role("heading", name="Progress", level=1).is_visible()
     assert screen_rows(page) == [("Ada Ahead", ada), ("Nat New", "0"), ("Sid Stuck", "0")]
     check_page(page, "progress matrix")
