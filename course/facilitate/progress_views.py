@@ -42,8 +42,10 @@ from course.self_assessment.cohort import MIN_GROUP
 # short as HTML allows (the end tag of a cell is optional), and a row's cells joined in one
 # go rather than rendered cell by cell in Jinja. The words are the cell's text (read out,
 # and shown without CSS); the stylesheet shows a symbol instead, explained by the legend.
-# A lesson not started is an empty cell, as the caption and the legend say.
-CELL_HTML = {code: f"<td class={css}>{escape(words)}" for code, (css, words, _) in CELLS.items()}
+# A lesson not started is an empty cell with no class (the stylesheet's td:empty), as the
+# caption and the legend say: most cells of a young cohort, so nine bytes each count.
+CELL_HTML = {code: f"<td class={css}>{escape(words)}" if words else "<td>"
+             for code, (css, words, _) in CELLS.items()}
 
 
 def cells_html(row: LeaderRow) -> Markup:
@@ -87,6 +89,7 @@ def progress():
         columns=COLUMNS, filters=FILTERS, lesson_column=lesson_column, cells=CELLS,
         cells_html=cells_html, sort_label=sort_label(query, matrix.lessons),
         inactive_days=INACTIVE_AFTER.days, stuck_days=STUCK_AFTER.days,
+        viewer=current_user._get_current_object(),  # their time zone, looked up once a date
     )
 
 
