@@ -13,7 +13,18 @@ from math import ceil
 
 from course.numbers import parse_int
 from course.progress.activity import INACTIVE_AFTER, STUCK_AFTER
-from course.progress.matrix import STATE_RANK, STUCK, LeaderRow, Matrix
+from course.progress.matrix import (
+    ACTIVITY,
+    CIRCLE,
+    LESSONS,
+    NUDGES,
+    QUIZZES,
+    REFLECTIONS,
+    STATE_RANK,
+    STUCK,
+    LeaderRow,
+    Matrix,
+)
 from course.progress.progress import DONE, IN_PROGRESS, NOT_STARTED
 
 ASC, DESC = "asc", "desc"
@@ -42,6 +53,12 @@ COLUMNS: tuple[tuple[str, str, Callable[[LeaderRow], object]], ...] = (
     ("replies", "Replies given", lambda row: row.replies_given),
 )
 HEADINGS = {key: heading for key, heading, _ in COLUMNS}
+# The figure (course.progress.matrix.FIGURES) each filter and sort reads of every leader;
+# a page reads the others for its own rows only. A lesson-N sort reads LESSONS.
+FILTER_READS = {"all": None, "inactive": ACTIVITY, "not-started": LESSONS, "stuck": LESSONS}
+SORT_READS = {"name": None, "progress": LESSONS, "active": ACTIVITY, "reflections": REFLECTIONS,
+              "shared": REFLECTIONS, "quiz": QUIZZES, "nudged": NUDGES, "posts": CIRCLE,
+              "replies": CIRCLE}
 VALUES = {key: value for key, _, value in COLUMNS}
 # Each cell says its state in words (read out; shown as a symbol by the stylesheet, with a
 # legend), not by colour alone.
@@ -94,6 +111,10 @@ class MatrixQuery:
         if column == self.sort:
             return self.args(dir=DESC if self.dir == ASC else ASC, page=1)
         return self.args(sort=column, dir=default_direction(column), page=1)
+
+    def reads(self) -> set[str]:
+        """The figures the filter and the sort read of every leader, not only a page's."""
+        return {FILTER_READS[self.show], SORT_READS.get(self.sort, LESSONS)} - {None}
 
     def aria_sort(self, column: str) -> str | None:
         """The aria-sort value of a column heading: only the sorted column has one."""

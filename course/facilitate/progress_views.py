@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Response, current_app, g, render_template, request, stream_with_context
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -35,7 +37,7 @@ from course.facilitate.matrix_view import (
 from course.models import utcnow
 from course.progress.activity import INACTIVE_AFTER, STUCK_AFTER
 from course.progress.insight import build_insight
-from course.progress.matrix import LeaderRow, build_matrix
+from course.progress.matrix import FIGURES, LeaderRow, add_figures, build_matrix
 from course.self_assessment.cohort import MIN_GROUP
 
 # A page of 100 leaders by 50 lessons has 5,000 cells: each kind is written once here, as
@@ -71,18 +73,18 @@ def stream_page(template: str, **context) -> Response:
     return Response(stream_with_context(stream), mimetype="text/html")
 
 
-def _matrix():
-    cohort = g.cohort
-    matrix = build_matrix(current_user, cohort, current_app.extensions["catalog"], utcnow())
-    query = MatrixQuery.from_args(request.args, len(matrix.lessons))
-    return cohort, matrix, query, select_rows(matrix, query)
-
-
 @bp.get("/cohorts/<int:cohort_id>/progress")
 def progress():
-    """Leaders by lessons, with each leader's figures; filtered, sorted and paged by the URL."""
-    cohort, matrix, query, rows = _matrix()
+    """Leaders by lessons, with each leader's figures; filtered, sorted and paged by the URL.
+
+    Every leader's figures are read only where the filter or the sort needs them; the rest
+    are read for the page's rows alone (at most PAGE_SIZE of a cohort of any size)."""
+    cohort, catalog = g.cohort, current_app.extensions["catalog"]
+    query = MatrixQuery.from_args(request.args, len(catalog.ordered_lessons))
+    matrix = build_matrix(current_user, cohort, catalog, utcnow(), query.reads())
+    rows = select_rows(matrix, query)
     page = RowPage.of(rows, query.page)
+    page = replace(page, rows=add_figures(matrix, page.rows, set(FIGURES) - query.reads()))
     return stream_page(
         "facilitate/progress.html", cohort=cohort, matrix=matrix, query=query, rows=rows,
         page=page,
@@ -96,7 +98,9 @@ def progress():
 @bp.get("/cohorts/<int:cohort_id>/progress.csv")
 def progress_csv():
     """The matrix as a spreadsheet: the rows, columns and order the screen shows."""
-    cohort, matrix, _, rows = _matrix()
+    cohort, catalog = g.cohort, current_app.extensions["catalog"]
+    matrix = build_matrix(current_user, cohort, catalog, utcnow())
+    rows = select_rows(matrix, MatrixQuery.from_args(request.args, len(matrix.lessons)))
     return csv_response(
         file_name(cohort.name, "progress", matrix.now), matrix_header(matrix),
         (matrix_row(row) for row in rows),

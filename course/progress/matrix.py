@@ -1,13 +1,17 @@
 """A cohort's progress matrix: leaders by lessons, built with seven queries whatever its size.
 
 Each query returns plain columns (no ORM objects) and is grouped in SQL where it can be,
-so a cohort of 1,000 leaders costs the same number of round trips as one of three.
+so a cohort of 1,000 leaders costs the same number of round trips as one of three. The
+leaders come first, then one query per figure (FIGURES); a page of the matrix reads for
+every leader only the figures its filter and sort need, the rest for its own rows
+(add_figures).
 Only counts reach this module's results: reflection text is never selected.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, select
@@ -33,25 +37,34 @@ STATE_RANK = {NOT_STARTED: 0, IN_PROGRESS: 1, STUCK: 1, DONE: 2}
 CELL_LETTERS = {"o": IN_PROGRESS, "s": STUCK, "d": DONE}  # as the cells query writes them
 
 
+# The figures beside a leader's name, each read by one query. A page needs for every
+# leader only those its filter and sort read; the rest it reads for its own rows alone.
+LESSONS, ACTIVITY, REFLECTIONS, QUIZZES, NUDGES, CIRCLE = FIGURES = (
+    "lessons", "activity", "reflections", "quizzes", "nudges", "circle")
+
+
 @dataclass(frozen=True)
 class LeaderRow:
-    """One leader's line of the matrix: their lesson cells and the figures beside them."""
+    """One leader's line of the matrix: their lesson cells and the figures beside them.
+
+    A row built without some FIGURES holds their defaults (see build_matrix)."""
 
     id: int
     name: str
     email: str
     active: bool
-    cells: tuple[str, ...]  # one per catalog lesson, in course order
-    done: int
-    percent: int
-    last_active: datetime | None
-    reflections: int  # reflections with some text
-    shared: int  # of those, shared with the facilitators (or the whole cohort)
-    quiz_average: int | None  # percent: the mean of each quiz's best score
-    posts: int  # items in the cohort's circle now (course.circle)
-    replies_given: int  # replies written in the circle
-    stuck: bool  # a lesson in progress for longer than STUCK_AFTER
-    inactive: bool  # nothing done for longer than INACTIVE_AFTER (since joining, if never)
+    joined_at: datetime
+    cells: tuple[str, ...] = ()  # one per catalog lesson, in course order
+    done: int = 0
+    percent: int = 0
+    last_active: datetime | None = None
+    reflections: int = 0  # reflections with some text
+    shared: int = 0  # of those, shared with the facilitators (or the whole cohort)
+    quiz_average: int | None = None  # percent: the mean of each quiz's best score
+    posts: int = 0  # items in the cohort's circle now (course.circle)
+    replies_given: int = 0  # replies written in the circle
+    stuck: bool = False  # a lesson in progress for longer than STUCK_AFTER
+    inactive: bool = False  # nothing done for longer than INACTIVE_AFTER (since joining)
     nudges: int = 0  # reminders sent to this leader in this cohort
     last_nudged: datetime | None = None
 
@@ -73,12 +86,13 @@ class Matrix:
     lessons: tuple[Lesson, ...]
     rows: tuple[LeaderRow, ...]
     now: datetime
+    cohort_id: int
 
 
-def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) -> Matrix:
-    """Every leader of a cohort in the viewer's scope, with their progress; seven queries."""
-    lessons = catalog.ordered_lessons
-    position = {lesson.id: index for index, lesson in enumerate(lessons)}
+def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime,
+                 figures: Iterable[str] = FIGURES) -> Matrix:
+    """Every leader of a cohort in the viewer's scope with the named figures (all unless
+    told): a query for the leaders and one per figure, whatever the cohort's size."""
 
     def leader_ids():
         # A new subquery for each statement: one shared between statements picks up state
@@ -93,7 +107,62 @@ def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) 
         .select_from(Membership)
         .join(User, User.id == Membership.user_id)
     ).all()
-    cells = {person.id: [NOT_STARTED] * len(lessons) for person in people}
+    matrix = Matrix(catalog.ordered_lessons, (), now, cohort.id)
+    rows = _with_figures(matrix, [person._asdict() for person in people], figures, leader_ids)
+    return replace(matrix, rows=tuple(rows))
+
+
+def add_figures(matrix: Matrix, rows: Iterable[LeaderRow],
+                figures: Iterable[str]) -> list[LeaderRow]:
+    """The rows with the named figures read for those leaders alone: a page of the matrix,
+    its filter and sort made on the figures build_matrix read for everyone."""
+    known = [{field.name: getattr(row, field.name) for field in fields(LeaderRow)}
+             for row in rows]
+    ids = [row["id"] for row in known]  # leaders of build_matrix's scoped query
+    return _with_figures(matrix, known, figures, lambda: ids)
+
+
+def _with_figures(matrix: Matrix, known: list[dict], figures: Iterable[str],
+                  leader_ids: Callable) -> list[LeaderRow]:
+    """LeaderRows from what is known of each leader and the named figures, one query each."""
+    figures = set(figures)
+    if known and LESSONS in figures:
+        cells = _cells(leader_ids(), matrix.lessons, matrix.now)
+        empty = (NOT_STARTED,) * len(matrix.lessons)
+        for row in known:
+            row["cells"] = found = cells.get(row["id"], empty)
+            row["done"] = done = found.count(DONE)
+            row["percent"] = round(100 * done / len(found)) if found else 0
+            row["stuck"] = STUCK in found
+    if known and ACTIVITY in figures:
+        seen = last_active_by_leader(leader_ids())
+        for row in known:
+            row["last_active"] = last_active = seen.get(row["id"])
+            row["inactive"] = is_inactive(last_active, row["joined_at"], matrix.now)
+    if known and REFLECTIONS in figures:
+        written = _reflections(leader_ids())
+        for row in known:
+            row["reflections"], row["shared"] = written.get(row["id"], (0, 0))
+    if known and QUIZZES in figures:
+        quiz_ids = [lesson.quiz_id for lesson in matrix.lessons if lesson.quiz_id]
+        averages = _quiz_averages(leader_ids(), quiz_ids)
+        for row in known:
+            average = averages.get(row["id"])
+            row["quiz_average"] = None if average is None else round(100 * average)
+    if known and NUDGES in figures:
+        nudged = nudges_by_leader(matrix.cohort_id)
+        for row in known:
+            row["nudges"], row["last_nudged"] = nudged.get(row["id"], (0, None))
+    if known and CIRCLE in figures:
+        circle = circle_counts(leader_ids())
+        for row in known:
+            row["posts"], row["replies_given"] = circle.get(row["id"], (0, 0))
+    return [LeaderRow(**row) for row in known]
+
+
+def _cells(leader_ids, lessons: tuple[Lesson, ...], now: datetime) -> dict[int, tuple]:
+    """Each leader's lesson states in course order (absent: nothing begun)."""
+    position = {lesson.id: index for index, lesson in enumerate(lessons)}
     letter = case(
         (LessonProgress.completed_at.is_not(None), "d"),
         (LessonProgress.started_at < stuck_before(now), "s"),
@@ -101,46 +170,20 @@ def build_matrix(viewer: User, cohort: Cohort, catalog: Catalog, now: datetime) 
     )
     # One line per leader, "lesson-id" + letter joined by commas (content ids have none):
     # a 200-leader cohort's 4,000 progress rows cost half as much read this way.
+    found = {}
     for user_id, joined in db.session.execute(
         select(LessonProgress.user_id,
                func.aggregate_strings(LessonProgress.lesson_id + letter, ","))
-        .where(LessonProgress.user_id.in_(leader_ids()))
+        .where(LessonProgress.user_id.in_(leader_ids))
         .group_by(LessonProgress.user_id)
     ):
-        row = cells[user_id]
+        cells = [NOT_STARTED] * len(lessons)
         for pair in joined.split(","):
             index = position.get(pair[:-1])
             if index is not None:  # a lesson since removed from the course counts for nothing
-                row[index] = CELL_LETTERS[pair[-1]]
-
-    seen = last_active_by_leader(leader_ids())
-    written = _reflections(leader_ids())
-    averages = _quiz_averages(
-        leader_ids(), [lesson.quiz_id for lesson in lessons if lesson.quiz_id]
-    )
-    nudged = nudges_by_leader(cohort.id)
-    circle = circle_counts(leader_ids())
-    rows = []
-    for person in people:
-        row_cells = tuple(cells[person.id])
-        done = row_cells.count(DONE)
-        reflections, shared = written.get(person.id, (0, 0))
-        last_active = seen.get(person.id)
-        average = averages.get(person.id)
-        rows.append(LeaderRow(
-            id=person.id, name=person.name, email=person.email, active=person.active,
-            cells=row_cells, done=done,
-            percent=round(100 * done / len(lessons)) if lessons else 0,
-            last_active=last_active, reflections=reflections, shared=shared,
-            quiz_average=None if average is None else round(100 * average),
-            posts=circle.get(person.id, (0, 0))[0],
-            replies_given=circle.get(person.id, (0, 0))[1],
-            stuck=STUCK in row_cells,
-            inactive=is_inactive(last_active, person.joined_at, now),
-            nudges=nudged.get(person.id, (0, None))[0],
-            last_nudged=nudged.get(person.id, (0, None))[1],
-        ))
-    return Matrix(lessons, tuple(rows), now)
+                cells[index] = CELL_LETTERS[pair[-1]]
+        found[user_id] = tuple(cells)
+    return found
 
 
 def _reflections(leader_ids) -> dict[int, tuple]:
