@@ -1,8 +1,10 @@
 """The lesson page: reflections, sharing, autosave, quiz, experiments and completion."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select, update
 
 from course.experiments.models import ExperimentEntry
@@ -595,3 +597,49 @@ def test_a_facilitator_reading_a_lesson_records_nothing(client, auth, make_facil
     auth.login(make_facilitator())
     assert client.get(url(first_lesson)).status_code == 200
     assert db.session.scalar(select(LessonProgress)) is None
+
+
+def test_cached_forms_carry_each_leaders_own_values(make_app, leader_factory):
+    """The lesson page's forms and header are cached per worker with slots (course/fragments.py):
+    two leaders reading the same lesson in turn each get their own name, words, audience,
+    CSRF token and form keys, and each token works only in its own session."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        lesson = app.extensions["catalog"].ordered_lessons[0]
+        people = [leader_factory(), leader_factory()]
+        names = [person.name for person in people]
+        emails = [person.email for person in people]
+    prompt = lesson.reflections[0].id
+    words = ["Ada's own <private> words", "Ben's quite different words"]
+    audiences = ["cohort", "private"]
+    clients, pages = [], []
+    for email, text, audience in zip(emails, words, audiences, strict=True):
+        client = app.test_client()
+        token = csrf_token_from(client.get("/login").get_data(as_text=True))
+        client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+        token = csrf_token_from(client.get(url(lesson)).get_data(as_text=True))
+        assert client.post(url(lesson, f"/reflections/{prompt}"), data={
+            "text": text, "form_key": f"k-{email}", "csrf_token": token}).status_code == 302
+        row_id = None
+        with app.app_context():
+            row_id = db.session.scalar(select(Reflection.id).where(Reflection.text == text))
+        assert client.post(f"/reflections/{row_id}/audience", data={
+            "audience": audience, "csrf_token": token}).status_code == 302
+        clients.append(client)
+    for client in clients:  # both pages from the same worker's cached fragments
+        pages.append(client.get(url(lesson)).get_data(as_text=True))
+    for mine, theirs in ((0, 1), (1, 0)):
+        page = pages[mine]
+        assert f"Signed in as <strong>{names[mine]}</strong>" in page
+        assert names[theirs] not in page
+        assert escape(words[mine]) in page and escape(words[theirs]) not in page
+        checked = re.search(r'id="audience-[^"]+-(\w+)" name="audience" value="\w+" checked', page)
+        assert checked.group(1) == audiences[mine]
+    tokens = [set(re.findall(r'name="csrf_token" value="([^"]+)"', page)) for page in pages]
+    keys = [re.findall(r'name="form_key" value="([0-9a-f]{32})-', page) for page in pages]
+    assert len(tokens[0]) == len(tokens[1]) == 1 and tokens[0] != tokens[1]
+    assert keys[0] and keys[1] and set(keys[0]).isdisjoint(keys[1])
+    # Ben's token does not work in Ada's session.
+    stolen = clients[0].post(url(lesson, f"/reflections/{prompt}"), data={
+        "text": "x", "csrf_token": tokens[1].pop()})
+    assert stolen.status_code == 400

@@ -60,3 +60,52 @@ def test_each_app_has_its_own_store():
     second, _ = make_app()
     render(first, "a", "one")
     assert render(second, "a", "two") == "<b>1 two</b>|two"
+
+
+SLOTTED = (
+    "{% call cached_fragment('form', shape, slots={'token': token, 'text': text}) %}"
+    "<input value=\"{{ slot('token') }}\">{% if shape %}!{% endif %}"
+    "<textarea>{{ slot('text') }}</textarea><i>{{ slot('token') }}</i>{% endcall %}"
+)
+
+
+def render_slotted(app, shape, token, text):
+    with app.test_request_context("/"):
+        return render_template_string(SLOTTED, shape=shape, token=token, text=text)
+
+
+def test_slots_are_filled_on_every_request_and_escaped():
+    app, _ = make_app()
+    assert render_slotted(app, False, "t1", "mine") == (
+        '<input value="t1"><textarea>mine</textarea><i>t1</i>')
+    # Same key: the cached markup, each slot with this request's value, escaped once.
+    assert render_slotted(app, False, 't"2', "<b>yours</b> & more") == (
+        '<input value="t&#34;2"><textarea>&lt;b&gt;yours&lt;/b&gt; &amp; more</textarea>'
+        '<i>t&#34;2</i>')
+    # A different shape is a different key.
+    assert render_slotted(app, True, "t3", "") == (
+        '<input value="t3">!<textarea></textarea><i>t3</i>')
+
+
+def test_a_slot_without_a_value_fails_loudly():
+    app, _ = make_app()
+    with app.test_request_context("/"):
+        try:
+            render_template_string(
+                "{% call cached_fragment('x') %}{{ slot('missing') }}{% endcall %}")
+        except KeyError as error:
+            assert "missing" in str(error)
+        else:
+            raise AssertionError("a missing slot value rendered")
+
+
+def test_when_false_renders_afresh_and_keeps_nothing():
+    app, calls = make_app()
+    template = ("{% call cached_fragment('f', when=keep, slots={'v': v}) %}"
+                "{{ counter() }}:{{ slot('v') }}{% endcall %}")
+    with app.test_request_context("/"):
+        assert render_template_string(template, keep=False, v="a") == "1:a"
+        assert render_template_string(template, keep=False, v="b") == "2:b"
+        assert app.extensions[fragments.EXTENSION] == {}
+        assert render_template_string(template, keep=True, v="c") == "3:c"
+        assert render_template_string(template, keep=True, v="d") == "3:d"
