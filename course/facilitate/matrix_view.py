@@ -8,7 +8,7 @@ order the screen shows for the same query string (all of them: the CSV is not pa
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from math import ceil
 
 from course.numbers import parse_int
@@ -100,8 +100,9 @@ class MatrixQuery:
 
     def args(self, **changes) -> dict[str, str | int]:
         """The query string for url_for, with some values changed; defaults left out."""
-        query = replace(self, **changes)
-        values = {"show": query.show, "sort": query.sort, "dir": query.dir, "page": query.page}
+        # A dict, not dataclasses.replace: the page asks this of 60 column headings.
+        values = {"show": self.show, "sort": self.sort, "dir": self.dir, "page": self.page,
+                  **changes}
         return {key: value for key, value in values.items()
                 if not (key == "show" and value == "all") and not (key == "page" and value == 1)}
 
