@@ -11,7 +11,7 @@ Only counts reach this module's results: reflection text is never selected.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, select
@@ -116,8 +116,7 @@ def add_figures(matrix: Matrix, rows: Iterable[LeaderRow],
                 figures: Iterable[str]) -> list[LeaderRow]:
     """The rows with the named figures read for those leaders alone: a page of the matrix,
     its filter and sort made on the figures build_matrix read for everyone."""
-    known = [{field.name: getattr(row, field.name) for field in fields(LeaderRow)}
-             for row in rows]
+    known = [dict(vars(row)) for row in rows]  # each field of the row, to add to
     ids = [row["id"] for row in known]  # leaders of build_matrix's scoped query
     return _with_figures(matrix, known, figures, lambda: ids)
 
