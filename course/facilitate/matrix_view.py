@@ -142,6 +142,14 @@ def lesson_column(index: int) -> str:
     return f"{LESSON_PREFIX}{index + 1}"
 
 
+def column_headings(lessons: tuple) -> list[tuple[str, str, str, int | None]]:
+    """The table's headings in order: (sort key, heading, class, lesson number or None)."""
+    return [(key, heading, "matrix-name" if key == "name" else "matrix-figure", None)
+            for key, heading, _ in COLUMNS] + [
+        (lesson_column(index), lesson.title, "matrix-lesson", lesson.number)
+        for index, lesson in enumerate(lessons)]
+
+
 def sort_label(query: MatrixQuery, lessons: tuple) -> str:
     """'sorted by progress, descending', for the line above the matrix."""
     index = lesson_index(query.sort, len(lessons))
