@@ -42,14 +42,17 @@ class Scope:
     cohort: Cohort | None = None
 
 
+# Made once: an alias costs more to make than the query it serves takes to run.
+_MINE, _THEIRS = aliased(Membership, name="mine"), aliased(Membership, name="theirs")
+
+
 def leader_scope(viewer: User) -> Scope:
     """A leader's circle: the leaders of every cohort they are a leader in (them too)."""
-    mine, theirs = aliased(Membership), aliased(Membership)
     authors = (
-        select(theirs.user_id)
-        .join(mine, mine.cohort_id == theirs.cohort_id)
-        .where(mine.user_id == viewer.id, mine.role == Role.LEADER,
-               theirs.role == Role.LEADER)
+        select(_THEIRS.user_id)
+        .join(_MINE, _MINE.cohort_id == _THEIRS.cohort_id)
+        .where(_MINE.user_id == viewer.id, _MINE.role == Role.LEADER,
+               _THEIRS.role == Role.LEADER)
     )
     if not viewer.is_leader or not viewer.active:
         authors = authors.where(False)
