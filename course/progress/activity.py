@@ -27,13 +27,17 @@ ACTIVE_WINDOW = timedelta(days=7)
 
 def last_active_query(leader_ids: Select) -> Select:
     """(user_id, last_active) for each of the given leaders who has ever been active."""
+    # Each source's latest moment per leader first: the union then holds a row or three
+    # per leader, not one per lesson and reflection.
     moments = union_all(
-        select(LessonProgress.user_id.label("user_id"), LessonProgress.updated_at.label("at"))
-        .where(LessonProgress.user_id.in_(leader_ids)),
-        select(SelfAssessment.user_id, SelfAssessment.updated_at)
-        .where(SelfAssessment.user_id.in_(leader_ids)),
-        select(Reflection.user_id, Reflection.shared_at)
-        .where(Reflection.user_id.in_(leader_ids), Reflection.shared_at.is_not(None)),
+        select(LessonProgress.user_id.label("user_id"),
+               func.max(LessonProgress.updated_at).label("at"))
+        .where(LessonProgress.user_id.in_(leader_ids)).group_by(LessonProgress.user_id),
+        select(SelfAssessment.user_id, func.max(SelfAssessment.updated_at))
+        .where(SelfAssessment.user_id.in_(leader_ids)).group_by(SelfAssessment.user_id),
+        select(Reflection.user_id, func.max(Reflection.shared_at))
+        .where(Reflection.user_id.in_(leader_ids), Reflection.shared_at.is_not(None))
+        .group_by(Reflection.user_id),
     ).subquery()
     return select(moments.c.user_id, func.max(moments.c.at).label("last_active")).group_by(
         moments.c.user_id
