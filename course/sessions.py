@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import login_user, logout_user
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, select, update
 
 from course.database import READ_METHODS
 from course.extensions import db, login_manager
@@ -103,15 +104,29 @@ def end_all_sessions(user_id: int) -> int:
     return db.session.execute(delete(UserSession).where(UserSession.user_id == user_id)).rowcount
 
 
+# Facts about the signed-in person that every page shows (the navigation's "Your set"),
+# read in the session's one statement rather than a statement each: name -> a function
+# giving a column correlated with User. Features add theirs when imported (create_app
+# imports them all before the first request); person_fact(name) reads one.
+PERSON_FACTS: dict[str, Callable[[], ColumnElement]] = {}
+FACTS_KEY = "clearing_person_facts"
+
+
+def person_fact(name: str):
+    """A fact PERSON_FACTS names, about the signed-in person (None if nobody is)."""
+    return g.get(FACTS_KEY, {}).get(name)
+
+
 @cache
-def _session_statement():
-    """Built once (every signed-in request runs it): a live session row and its user.
+def _session_statement(facts: tuple[str, ...]):
+    """Built once per set of facts (every signed-in request runs it): a live session row,
+    its user and the person's facts.
 
     The session is read as plain columns (all _alive and _touch need), only the user as an
     entity: one ORM object a request instead of two."""
     return (
         select(UserSession.id, UserSession.last_seen_at, UserSession.created_at,
-               UserSession.kept, User)
+               UserSession.kept, User, *(PERSON_FACTS[name]().label(name) for name in facts))
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.token_hash == bindparam("token_hash"))
     )
@@ -123,8 +138,9 @@ def load_user(user_id: str) -> User | None:
     token = session.get(SESSION_KEY)
     if not token:
         return None
+    facts = tuple(PERSON_FACTS)
     user_session = db.session.execute(
-        _session_statement(), {"token_hash": hash_token(token)}).first()
+        _session_statement(facts), {"token_hash": hash_token(token)}).first()
     if user_session is None:
         return None
     user = user_session.User
@@ -133,6 +149,7 @@ def load_user(user_id: str) -> User | None:
     now = utcnow()
     if not _alive(user_session, now):
         return None
+    setattr(g, FACTS_KEY, {name: user_session._mapping[name] for name in facts})
     if now - user_session.last_seen_at > TOUCH_INTERVAL:
         _touch(user_session.id, now)
     return user

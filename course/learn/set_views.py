@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 from datetime import date
 
 from flask import (
@@ -19,7 +18,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user
@@ -42,10 +40,14 @@ from course.sets.rounds import (
     records_for,
     rounds_of,
 )
-from course.sets.sets import get_member_set_or_404, members_by_set, sets_for_member
+from course.sets.sets import (
+    get_member_set_or_404,
+    in_any_set,
+    members_by_set,
+    sets_for_member,
+)
 from course.sets.waiting import set_path
 
-NAV_KEY = "in_set"
 SENT = {
     "challenge": "Your challenge is posted. Your set can now ask you questions.",
     "question": "Question sent.",
@@ -57,27 +59,13 @@ SENT = {
 }
 
 
-NAV_TTL = 600  # seconds the navigation trusts what it last found
-
-
 def in_a_set() -> bool:
-    """For the site navigation (a template global): whether the leader is in a set. The
-    answer is kept in their session for NAV_TTL (every page shows the navigation, and the
-    lesson page keeps to a few statements); the set pages and the course home refresh it.
-    A stale answer only shows or hides a link: the set itself is always checked."""
+    """For the site navigation (a template global): whether the leader is in a set, read
+    afresh on every page with their session (course.sessions.PERSON_FACTS)."""
     if not has_request_context() or not current_user.is_authenticated \
             or not current_user.is_leader:
         return False
-    kept = session.get(NAV_KEY)
-    if request.endpoint != "learn.home" and isinstance(kept, list) and len(kept) == 2 \
-            and time.time() - kept[1] < NAV_TTL:
-        return bool(kept[0])
-    return remember_in_a_set(bool(sets_for_member(current_user)))
-
-
-def remember_in_a_set(found: bool) -> bool:
-    session[NAV_KEY] = [found, int(time.time())]
-    return found
+    return in_any_set()
 
 
 bp.record_once(lambda state: state.app.jinja_env.globals.update(in_a_set=in_a_set))
@@ -88,7 +76,6 @@ bp.record_once(lambda state: state.app.jinja_env.globals.update(in_a_set=in_a_se
 def my_set():
     """The leader's set; a leader in sets of two cohorts chooses one."""
     found = sets_for_member(current_user)
-    remember_in_a_set(bool(found))
     if len(found) == 1:
         return redirect(url_for("learn.set_page", set_id=found[0].id))
     return render_template("learn/set_list.html", sets=found)
@@ -100,7 +87,6 @@ def set_page(set_id: int):
     """A set's page: members, the open round with what the phase allows, past rounds."""
     found = get_member_set_or_404(current_user, set_id)
     mark_seen(current_user.id, set_path(found.id))
-    remember_in_a_set(True)
     return render_set(found)
 
 

@@ -19,6 +19,7 @@ from course.cohorts.scoping import scoped_cohort_ids, visible_leaders
 from course.extensions import db
 from course.models import Role, User
 from course.notices.notices import retract_for
+from course.sessions import PERSON_FACTS, person_fact
 from course.sets.models import LearningSet, Round, SetMember
 
 MIN_SET, MAX_SET = 3, 6
@@ -178,6 +179,25 @@ def member_scope(user: User):
             .join(User, User.id == SetMember.user_id)
             .where(SetMember.user_id == user.id, Membership.role == Role.LEADER,
                    User.active.is_(True)))
+
+
+def _in_a_set_column():
+    """Whether the signed-in person is a member of a set they may open (member_scope's
+    rule, correlated with User): read with their session, for the navigation."""
+    return exists(
+        select(SetMember.id)
+        .join(Membership, (Membership.cohort_id == SetMember.cohort_id)
+              & (Membership.user_id == SetMember.user_id))
+        .where(SetMember.user_id == User.id, Membership.role == Role.LEADER,
+               User.active.is_(True)))
+
+
+PERSON_FACTS["in_a_set"] = _in_a_set_column
+
+
+def in_any_set() -> bool:
+    """Whether the signed-in leader is in a set they may open (read with the session)."""
+    return bool(person_fact("in_a_set"))
 
 
 def sets_for_member(user: User) -> list[LearningSet]:

@@ -222,10 +222,13 @@ def test_a_member_who_leaves_the_cohort_or_is_deactivated_stops_seeing_it(app, s
 
     client = as_user(app, sets.member)
     assert client.get(f"/sets/{sets.set_one.id}").status_code == 200
+    assert "Your set" in words(client.get("/journal"))
     db.session.execute(Membership.__table__.delete().where(
         Membership.user_id == sets.member.id))
     db.session.commit()
     assert client.get(f"/sets/{sets.set_one.id}").status_code == 404
+    # The navigation asks with the session on every page, not only on the course home.
+    assert "Your set" not in words(client.get("/journal"))
     assert "Your set" not in words(client.get("/course"))
 
     third = as_user(app, sets.third)
