@@ -599,10 +599,10 @@ def test_a_facilitator_reading_a_lesson_records_nothing(client, auth, make_facil
     assert db.session.scalar(select(LessonProgress)) is None
 
 
-def test_cached_forms_carry_each_leaders_own_values(make_app, leader_factory):
-    """The lesson page's forms and header are cached per worker with slots (course/fragments.py):
-    two leaders reading the same lesson in turn each get their own name, words, audience,
-    CSRF token and form keys, and each token works only in its own session."""
+def test_each_leader_gets_their_own_values_from_one_worker(make_app, leader_factory):
+    """Two leaders reading the same lesson in turn from one worker (whose fragment cache
+    and remembered links they share) each get their own name, words, audience, CSRF token
+    and form keys, and each token works only in its own session."""
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         lesson = app.extensions["catalog"].ordered_lessons[0]
