@@ -53,17 +53,6 @@ def write_apart(work) -> None:
             work(conn)
 
 
-def read_columns(statement, params: dict):
-    """Run a select of plain columns on the session's own connection and transaction, past
-    the ORM's result handling: for the few reads every lesson page makes, that handling
-    costs more than the query (benchmarks/README.md). Pending changes are flushed first,
-    as Session.execute would. Entities (a User, a Reflection) still go through db.session."""
-    from course.extensions import db
-
-    db.session.flush()
-    return db.session.connection().execute(statement, params)
-
-
 def checkpoint_truncate(engine: Engine) -> None:
     """SQLite: copy the write-ahead log into the database and empty it, so words just
     deleted (zeroed by secure_delete) no longer sit in the -wal file. No-op elsewhere."""

@@ -13,8 +13,9 @@ from functools import cache
 
 from sqlalchemy import bindparam, select, update
 
-from course.database import read_columns, write_apart
+from course.database import write_apart
 from course.experiments.experiments import has_entries_column
+from course.extensions import db
 from course.idempotency import insert_if_missing
 from course.notices.notices import unseen_on_lesson_column
 from course.plans.plans import has_active_plans_column
@@ -57,7 +58,7 @@ def _standing_statement(with_quiz: bool):
 
 def lesson_standing(user_id: int, lesson, quiz) -> Standing:
     """The leader's standing on the lesson: one round trip."""
-    state, touched_at, has_entries, has_plans, has_notices, *summary = read_columns(
+    state, touched_at, has_entries, has_plans, has_notices, *summary = db.session.execute(
         _standing_statement(quiz is not None),
         {"user_id": user_id, "lesson_id": lesson.id, "quiz_id": quiz.id if quiz else None},
     ).one()

@@ -12,11 +12,6 @@ from course.extensions import db
 from course.models import CONTENT_ID, UTCDateTime, owner_column, utcnow
 
 
-def unsaved_draft(saved_at: datetime | None, updated_at: datetime) -> bool:
-    """Whether a reflection's text holds words not yet kept as a version."""
-    return saved_at is None or updated_at > saved_at
-
-
 class Reflection(db.Model):
     """A leader's answer to one prompt: seen by its audience (course.circle.audience: only
     the author unless they choose their facilitator or cohort); text is the latest draft."""
@@ -46,7 +41,7 @@ class Reflection(db.Model):
 
     @property
     def has_unsaved_draft(self) -> bool:
-        return unsaved_draft(self.saved_at, self.updated_at)
+        return self.saved_at is None or self.updated_at > self.saved_at
 
 
 class ReflectionVersion(db.Model):

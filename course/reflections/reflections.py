@@ -3,25 +3,18 @@ audience: course.circle.posts.set_audience)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from course.access import mine
 from course.content import Lesson
-from course.database import read_columns
 from course.extensions import db
 from course.idempotency import add_once, check_form_key, insert_if_missing, kept_with
 from course.models import User, utcnow
 from course.progress.progress import touch_lesson
-from course.reflections.models import (
-    Reflection,
-    ReflectionReply,
-    ReflectionVersion,
-    unsaved_draft,
-)
+from course.reflections.models import Reflection, ReflectionReply, ReflectionVersion
 from course.text import clean_text
 
 MAX_REFLECTION_LENGTH = 20_000
@@ -46,72 +39,32 @@ def check_text(text: str) -> str:
     )
 
 
-@dataclass(frozen=True)
-class SavedVersion:
-    """One explicit save of a reflection, as the lesson page shows it."""
-
-    text: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class LessonReflection:
-    """A leader's reflection as the lesson page reads it: plain values, newest version
-    first (the page only reads; what changes a reflection loads the model)."""
-
-    id: int
-    prompt_id: str
-    text: str
-    audience: str
-    saved_at: datetime | None
-    updated_at: datetime
-    has_replies: bool
-    versions: tuple[SavedVersion, ...]
-
-    @property
-    def has_unsaved_draft(self) -> bool:
-        return unsaved_draft(self.saved_at, self.updated_at)
-
-
 @cache
 def _lesson_reflections():
     """Built once (building costs more than running): a leader's reflections on a lesson,
-    each with whether any facilitator replied, one row per saved version (newest first),
-    in one round trip."""
+    each with whether any facilitator replied, and their versions joined in (a handful of
+    rows, one round trip)."""
     replied = select(ReflectionReply.id).where(
         ReflectionReply.reflection_id == Reflection.id
     ).exists()
     return (
-        select(Reflection.id, Reflection.prompt_id, Reflection.text, Reflection.audience,
-               Reflection.saved_at, Reflection.updated_at, replied.label("has_replies"),
-               ReflectionVersion.text.label("version_text"),
-               ReflectionVersion.created_at.label("version_at"))
-        .outerjoin(ReflectionVersion, ReflectionVersion.reflection_id == Reflection.id)
-        .where(Reflection.user_id == bindparam("user_id"),
-               Reflection.lesson_id == bindparam("lesson_id"))
-        .order_by(Reflection.id, ReflectionVersion.id.desc())
+        mine(Reflection, bindparam("user_id"))
+        .add_columns(replied)
+        .where(Reflection.lesson_id == bindparam("lesson_id"))
+        .options(joinedload(Reflection.versions))  # shown on the page: joined, not n queries
     )
 
 
 def reflections_for_lesson(
     user_id: int, lesson_id: str
-) -> tuple[dict[str, LessonReflection], dict[int, list[tuple[ReflectionReply, str]]]]:
+) -> tuple[dict[str, Reflection], dict[int, list[tuple[ReflectionReply, str]]]]:
     """The user's reflections on a lesson by prompt id, and facilitators' replies to them
     (queried only when some reflection has any)."""
-    rows = read_columns(_lesson_reflections(), {"user_id": user_id, "lesson_id": lesson_id})
-    found: dict[int, tuple] = {}
-    versions: dict[int, list[SavedVersion]] = {}
-    for row in rows:
-        found.setdefault(row.id, row)
-        if row.version_text is not None:
-            versions.setdefault(row.id, []).append(SavedVersion(row.version_text, row.version_at))
-    reflections = {
-        row.prompt_id: LessonReflection(
-            row.id, row.prompt_id, row.text, row.audience, row.saved_at, row.updated_at,
-            bool(row.has_replies), tuple(versions.get(row.id, ())))
-        for row in found.values()
-    }
-    return reflections, replies_for(row.id for row in reflections.values() if row.has_replies)
+    rows = db.session.execute(
+        _lesson_reflections(), {"user_id": user_id, "lesson_id": lesson_id}
+    ).unique().all()
+    reflections = {row.prompt_id: row for row, _ in rows}
+    return reflections, replies_for(row.id for row, has_replies in rows if has_replies)
 
 
 def _reflection(user_id: int, lesson: Lesson, prompt_id: str) -> Reflection:
