@@ -247,6 +247,19 @@ def test_deactivated_leaders_are_shown_as_such(client, auth, world):
 # ---- the page -------------------------------------------------------------------------------
 
 
+def test_a_row_written_in_python_escapes_what_a_leader_typed(client, auth, world, make_leader):
+    """progress_views.row_html writes each row without Jinja: the name a leader chose and
+    their email address (as far as an address may hold such characters) are escaped there,
+    never markup on the facilitator's page."""
+    make_leader(name='<script>alert("x")</script> & Co', email="o'brien&co@example.org",
+                cohort=world.cohort)
+    auth.login(world.facilitator)
+    html = client.get(progress_url(world)).get_data(as_text=True)
+    assert "<script>alert" not in html and "o'brien&co" not in html
+    assert '&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co' in html
+    assert "o&#39;brien&amp;co@<wbr>example.<wbr>org" in html  # the address as validated
+
+
 def test_page_shows_states_in_words_with_a_legend_in_one_grid(client, auth, world):
     finish(world.leader, 1)
     write(world.leader, 2)
