@@ -432,6 +432,17 @@ def sign_in(port: int, email: str, password: str) -> str:
     def cookie() -> str:
         return "; ".join(f"{k}={v}" for k, v in jar.items())
 
+    def landed() -> str:
+        """Follow the last redirect as a browser does and keep the cookie the page it lands
+        on sets: its session then holds a CSRF token, as a browser's does from its first
+        page on. Without this every loaded request would mint a token and re-sign the
+        cookie, work no browser causes past its first page."""
+        page = get(port, step or "/", cookie())
+        jar.update(page.cookies)
+        if page.status != 200:
+            raise SystemExit(f"{email} landed on {step} with {page.status} after signing in")
+        return cookie()
+
     page = get(port, "/login")
     jar = dict(page.cookies)
     answer = request(port, "POST", "/login", cookie(),
@@ -442,7 +453,7 @@ def sign_in(port: int, email: str, password: str) -> str:
     step = urlsplit(answer.headers.get("location", "")).path
     for attempt in range(2):  # a code is good once per 30-second step: the next step at worst
         if "second-factor" not in step:
-            return cookie()
+            return landed()
         import pyotp
 
         if attempt:
@@ -456,7 +467,7 @@ def sign_in(port: int, email: str, password: str) -> str:
             step = urlsplit(answer.headers.get("location", "")).path
     if "second-factor" in step or answer.status != 302:
         raise SystemExit(f"could not give {email}'s second factor: {answer.status}")
-    return cookie()
+    return landed()
 
 
 def add_totp(user_id: int) -> None:
