@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         database,
         errors,
         fragments,
+        navigation,
         security,
         sessions,
         static_files,
@@ -79,6 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     static_files.init_app(app)
     urls.init_app(app)
+    navigation.init_app(app)
     fragments.init_fragments(app)
     errors.init_app(app)
     timezones.init_app(app)
