@@ -14,7 +14,6 @@ from datetime import date
 from flask import (
     abort,
     flash,
-    has_request_context,
     redirect,
     render_template,
     request,
@@ -42,7 +41,6 @@ from course.sets.rounds import (
 )
 from course.sets.sets import (
     get_member_set_or_404,
-    in_any_set,
     members_by_set,
     sets_for_member,
 )
@@ -57,18 +55,6 @@ SENT = {
     "report": "Thank you for reporting back. The round is closed; its record stays with "
               "your set.",
 }
-
-
-def in_a_set() -> bool:
-    """For the site navigation (a template global): whether the leader is in a set, read
-    afresh on every page with their session (course.sessions.PERSON_FACTS)."""
-    if not has_request_context() or not current_user.is_authenticated \
-            or not current_user.is_leader:
-        return False
-    return in_any_set()
-
-
-bp.record_once(lambda state: state.app.jinja_env.globals.update(in_a_set=in_a_set))
 
 
 @bp.get("/set")
