@@ -329,6 +329,24 @@ def test_navigation_follows_the_role_of_whoever_asks(app, client, signed_in, fir
     assert "Fola Facilitator" not in as_leader
 
 
+def test_navigation_marks_the_section_each_page_belongs_to(app, client, signed_in, first_lesson,
+                                                          make_facilitator):
+    def marked(browser, path):
+        html = browser.get(path).get_data(as_text=True)
+        nav = html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+        return re.findall(r'aria-current="page">([^<]+)</a>', nav)
+
+    assert marked(client, url(first_lesson)) == ["Course"]  # a lesson is part of the course
+    assert marked(client, "/course") == ["Course"]
+    assert marked(client, "/journal") == ["Journal"]
+    assert marked(client, "/account") == ["Account"]
+    facilitator = make_facilitator(name="Fola Facilitator")
+    other = app.test_client()
+    Auth(other).login(facilitator)
+    assert marked(other, "/facilitate/") == ["Cohorts"]  # as is every facilitator page
+    assert marked(other, "/account") == ["Account"]
+
+
 def test_reading_a_page_does_not_re_sign_the_session_cookie(client, signed_in, first_lesson):
     client.get(url(first_lesson))  # the first page after sign-in stores the form token
     response = client.get(url(first_lesson))
