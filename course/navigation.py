@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 
 from course.sets.sets import in_any_set
+from course.urls import link_for
 
 
 def home_url(user) -> str:
@@ -51,9 +52,8 @@ def main_links() -> list[tuple[str, str, bool]]:
     user = current_user
     sees = {"anyone": True, "facilitator": user.is_facilitator, "leader": user.is_leader,
             "set member": user.is_leader and in_any_set()}
-    build = current_app.jinja_env.globals["url_for"]  # course.urls: remembered links
     endpoint = request.endpoint or ""
-    return [(label, build(target), _is_section(endpoint, matches))
+    return [(label, link_for(target), _is_section(endpoint, matches))
             for label, target, who, matches in MAIN_LINKS if sees[who]]
 
 

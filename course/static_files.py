@@ -20,6 +20,8 @@ from pathlib import Path
 
 from flask import Flask, current_app, request, send_from_directory, url_for
 
+from course.urls import link_for
+
 ONE_YEAR = 365 * 24 * 60 * 60
 HASH_LENGTH = 12
 COMPRESSIBLE = frozenset({".css", ".js", ".svg", ".json", ".txt", ".map"})
@@ -62,10 +64,8 @@ def static_url(filename: str) -> str:
     found = _static_file(filename)
     if found is None:  # a typo should not break the page; it shows up as a 404
         return url_for("static", filename=filename)
-    # Built through the templates' url_for, which remembers links (course/urls.py): every
-    # page links the same three or four files.
-    return current_app.jinja_env.globals["url_for"]("static", filename=filename,
-                                                    v=found.version)
+    # Remembered (course/urls.py): every page links the same three or four files.
+    return link_for("static", filename=filename, v=found.version)
 
 
 def serve_static(filename: str):

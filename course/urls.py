@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Flask, has_request_context, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 
 _UNCACHED = frozenset({"_external", "_scheme", "_method"})
 SIZE = 16_384  # links kept per app; a lesson page has about 20
@@ -39,6 +39,12 @@ def _remembering_url_for():
 
     template_url_for.cache_info = built.cache_info
     return template_url_for
+
+
+def link_for(endpoint: str, **values) -> str:
+    """The templates' remembered url_for, for Python code that builds links every page
+    shows (the navigation, the static files)."""
+    return current_app.jinja_env.globals["url_for"](endpoint, **values)
 
 
 def init_app(app: Flask) -> None:
