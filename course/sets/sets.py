@@ -170,26 +170,27 @@ def open_round_holders(set_ids: list[int]) -> dict[int, set[int]]:
     return found
 
 
-def member_scope(user: User):
-    """The set ids the user may open as a member: sets they are in, of cohorts where
-    they are still an active leader."""
+def _memberships(user_id):
+    """The set ids of `user_id`'s sets in cohorts where they are still a leader, for an
+    active account: who may open a set as a member. `user_id` is a value or a column."""
     return (select(SetMember.set_id)
             .join(Membership, (Membership.cohort_id == SetMember.cohort_id)
                   & (Membership.user_id == SetMember.user_id))
-            .join(User, User.id == SetMember.user_id)
-            .where(SetMember.user_id == user.id, Membership.role == Role.LEADER,
+            .where(SetMember.user_id == user_id, Membership.role == Role.LEADER,
                    User.active.is_(True)))
 
 
+def member_scope(user: User):
+    """The set ids the user may open as a member: sets they are in, of cohorts where
+    they are still an active leader."""
+    return _memberships(user.id).join(User, User.id == SetMember.user_id)
+
+
 def _in_a_set_column():
-    """Whether the signed-in person is a member of a set they may open (member_scope's
-    rule, correlated with User): read with their session, for the navigation."""
-    return exists(
-        select(SetMember.id)
-        .join(Membership, (Membership.cohort_id == SetMember.cohort_id)
-              & (Membership.user_id == SetMember.user_id))
-        .where(SetMember.user_id == User.id, Membership.role == Role.LEADER,
-               User.active.is_(True)))
+    """Whether the signed-in person may open some set as a member (member_scope's rule,
+    correlated with the session statement's User): read with their session, for the
+    navigation."""
+    return exists(_memberships(User.id))
 
 
 PERSON_FACTS["in_a_set"] = _in_a_set_column
