@@ -27,12 +27,10 @@ from course.facilitate.csv_export import (
 from course.facilitate.formatting import email_breaks
 from course.facilitate.matrix_view import (
     CELLS,
-    COLUMNS,
     FILTERS,
     MatrixQuery,
     RowPage,
     column_headings,
-    lesson_column,
     select_rows,
     sort_label,
 )
@@ -128,8 +126,7 @@ def progress():
     return stream_page(
         "facilitate/progress.html", cohort=cohort, matrix=matrix, query=query, rows=rows,
         page=page,
-        columns=COLUMNS, headings=column_headings(matrix.lessons), filters=FILTERS,
-        lesson_column=lesson_column, cells=CELLS,
+        headings=column_headings(matrix.lessons), filters=FILTERS, cells=CELLS,
         row_html=row_html, sort_label=sort_label(query, matrix.lessons),
         inactive_days=INACTIVE_AFTER.days, stuck_days=STUCK_AFTER.days,
         viewer=current_user._get_current_object(),  # their time zone, looked up once a date

@@ -280,6 +280,11 @@ def test_page_shows_states_in_words_with_a_legend_in_one_grid(client, auth, worl
     total = len(client.application.extensions["catalog"].lessons)
     assert f'{round(100 / total)}%<span class="matrix-of"> 1/{total}</span>' in html
     assert "Lesson 1: Where am I? Four kinds of work" in page
+    # The sort menu offers every figure and every lesson, the one in use selected.
+    assert '<option value="name" selected>Leader</option>' in html
+    assert '<option value="progress">Progress</option>' in html
+    assert '<option value="lesson-1">Lesson 1: Where am I? Four kinds of work</option>' in html
+    assert html.count('<option value="lesson-') == total
     assert 'role="region"' in html and 'tabindex="0"' in html  # the grid scrolls by keyboard
 
 
