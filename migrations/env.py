@@ -99,14 +99,44 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            foreign_keys(connection, "OFF")
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                foreign_keys(connection, "ON")
+
+
+def foreign_keys(connection, switch):
+    """SQLite changes a table's columns by rebuilding it: a new table, the rows copied, the
+    old table dropped. While foreign keys are enforced (the app turns them on for every
+    connection), that drop deletes every row that refers to the old table ON DELETE
+    CASCADE: a leader's saved versions and the replies to them would go with an upgrade.
+    So they are off while migrating. The pragma does nothing inside a transaction, so it
+    goes straight to the driver, which is in autocommit (course.database)."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={switch}")
+
+
+def check_foreign_keys(connection):
+    """With enforcement off, a migration could leave a row pointing at nothing: refuse to
+    finish if one does."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise RuntimeError(
+            f"the migration left {len(broken)} rows referring to missing rows, in: "
+            + ", ".join(tables))
 
 
 if context.is_offline_mode():

@@ -68,3 +68,35 @@ def test_web_workers_do_not_load_alembic():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_upgrading_keeps_the_rows_that_hang_off_a_rebuilt_table(make_app):
+    """On SQLite, changing a table's columns rebuilds it (a new table, the rows copied, the
+    old one dropped). With foreign keys enforced, dropping the old table deletes what
+    refers to it, ON DELETE CASCADE: a leader's saved versions and their replies would go
+    with the upgrade. Upgrading across such a rebuild must keep every row."""
+    app = make_app(reset=False)
+    init_migrations(app)
+    empty_database(app)
+    with app.app_context():
+        upgrade(revision="b7d2e4f61a20")  # before the circle rebuilt reflections
+        db.session.execute(text(
+            "INSERT INTO users (id, email, name, role, password_hash, active, created_at,"
+            " password_changed_at)"
+            " VALUES (1, 'a@example.org', 'A', 'leader', 'x', :yes, '2026-01-01 00:00:00',"
+            " '2026-01-01 00:00:00')"),
+            {"yes": True})
+        db.session.execute(text(
+            "INSERT INTO reflections (id, user_id, lesson_id, prompt_id, text, shared,"
+            " created_at, updated_at) VALUES (1, 1, 'l', 'p', 'my words', :yes,"
+            " '2026-01-01 00:00:00', '2026-01-01 00:00:00')"), {"yes": True})
+        db.session.execute(text(
+            "INSERT INTO reflection_versions (id, reflection_id, text, created_at)"
+            " VALUES (1, 1, 'my words', '2026-01-01 00:00:00')"))
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        counts = {table: db.session.scalar(text(f"SELECT count(*) FROM {table}"))
+                  for table in ("users", "reflections", "reflection_versions")}
+        db.session.remove()
+    assert counts == {"users": 1, "reflections": 1, "reflection_versions": 1}
