@@ -230,7 +230,7 @@ def holdings(user_id: int) -> dict[str, int]:
         return db.session.scalar(select(func.count()).select_from(query))
 
     return {
-        "reflections": count(Reflection, func.length(func.trim(Reflection.text)) > 0),
+        "reflections": count(Reflection, Reflection.written),
         "experiment_entries": count(ExperimentEntry),
         "plans": count(Plan),
         "quiz_attempts": count(QuizAttempt),

@@ -43,7 +43,7 @@ def achievement(user_id: int, catalog: Catalog) -> Achievement:
     lesson_ids = list(catalog.lessons)
     reflections = db.session.scalar(
         mine(Reflection, user_id).with_only_columns(func.count(Reflection.id)).where(
-            Reflection.saved_at.is_not(None), func.trim(Reflection.text) != "",
+            Reflection.saved_at.is_not(None), Reflection.written,
             Reflection.lesson_id.in_(lesson_ids))
     ) or 0
     experiments = db.session.scalar(

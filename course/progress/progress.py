@@ -42,7 +42,7 @@ def written_reflections(user_id: int, lesson_id: str) -> int:
     return db.session.scalar(
         select(func.count(Reflection.id)).where(
             Reflection.user_id == user_id, Reflection.lesson_id == lesson_id,
-            func.length(func.trim(Reflection.text)) > 0,
+            Reflection.written,
         )
     )
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Computed, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.circle.audience import audience_column
 from course.extensions import db
 from course.models import CONTENT_ID, UTCDateTime, owner_column, utcnow
+
+WRITTEN = "trim(text) <> ''"  # SQL both databases read alike (migration d1f0a7c3e9b2)
 
 
 class Reflection(db.Model):
@@ -26,6 +28,11 @@ class Reflection(db.Model):
     lesson_id: Mapped[str] = mapped_column(String(CONTENT_ID))
     prompt_id: Mapped[str] = mapped_column(String(CONTENT_ID))
     text: Mapped[str] = mapped_column(Text, default="")
+    # Whether the text holds more than spaces: what "a written reflection" means wherever
+    # one is counted (completion, the progress page, the data download). The database works
+    # it out on every write and stores it, so counting never reads the texts (trimming
+    # 3,000 texts took 27 of the 200-leader progress page's 60 ms of SQL on PostgreSQL).
+    written: Mapped[bool] = mapped_column(Computed(WRITTEN, persisted=True))
     audience: Mapped[str] = audience_column()
     # When its audience last widened (None while private): the feed and the circle show
     # the newest first. Narrowing from the cohort to the facilitator keeps it.

@@ -74,7 +74,8 @@ def test_upgrading_keeps_the_rows_that_hang_off_a_rebuilt_table(make_app):
     """On SQLite, changing a table's columns rebuilds it (a new table, the rows copied, the
     old one dropped). With foreign keys enforced, dropping the old table deletes what
     refers to it, ON DELETE CASCADE: a leader's saved versions and their replies would go
-    with the upgrade. Upgrading across such a rebuild must keep every row."""
+    with the upgrade. Upgrading across such a rebuild must keep every row (and the
+    reflections' stored `written` is worked out for the rows already there)."""
     app = make_app(reset=False)
     init_migrations(app)
     empty_database(app)
@@ -91,6 +92,10 @@ def test_upgrading_keeps_the_rows_that_hang_off_a_rebuilt_table(make_app):
             " created_at, updated_at) VALUES (1, 1, 'l', 'p', 'my words', :yes,"
             " '2026-01-01 00:00:00', '2026-01-01 00:00:00')"), {"yes": True})
         db.session.execute(text(
+            "INSERT INTO reflections (id, user_id, lesson_id, prompt_id, text, shared,"
+            " created_at, updated_at) VALUES (2, 1, 'l', 'q', '   ', :no,"
+            " '2026-01-01 00:00:00', '2026-01-01 00:00:00')"), {"no": False})
+        db.session.execute(text(
             "INSERT INTO reflection_versions (id, reflection_id, text, created_at)"
             " VALUES (1, 1, 'my words', '2026-01-01 00:00:00')"))
         db.session.commit()
@@ -98,5 +103,7 @@ def test_upgrading_keeps_the_rows_that_hang_off_a_rebuilt_table(make_app):
         upgrade()
         counts = {table: db.session.scalar(text(f"SELECT count(*) FROM {table}"))
                   for table in ("users", "reflections", "reflection_versions")}
+        written = dict(db.session.execute(text("SELECT prompt_id, written FROM reflections")).all())
         db.session.remove()
-    assert counts == {"users": 1, "reflections": 1, "reflection_versions": 1}
+    assert counts == {"users": 1, "reflections": 2, "reflection_versions": 1}
+    assert {prompt: bool(value) for prompt, value in written.items()} == {"p": True, "q": False}

@@ -1,0 +1,35 @@
+"""reflections.written: whether a reflection's text holds more than spaces, a column the
+database computes and stores on every write, so counting written reflections reads no text
+
+Revision ID: d1f0a7c3e9b2
+Revises: d4c1e7a9b302
+Create Date: 2026-11-30 06:40:00.000000
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = 'd1f0a7c3e9b2'
+down_revision = 'd4c1e7a9b302'
+branch_labels = None
+depends_on = None
+
+WRITTEN = "trim(text) <> ''"
+
+
+def upgrade():
+    column = sa.Column('written', sa.Boolean(), sa.Computed(WRITTEN, persisted=True),
+                       nullable=False)
+    if op.get_bind().dialect.name != 'sqlite':
+        op.add_column('reflections', column)
+        return
+    # SQLite cannot add a stored generated column in place: the table is rebuilt (the
+    # migration environment keeps the rows that refer to it).
+    with op.batch_alter_table('reflections', schema=None, recreate='always') as batch_op:
+        batch_op.add_column(column)
+
+
+def downgrade():
+    with op.batch_alter_table('reflections', schema=None) as batch_op:
+        batch_op.drop_column('written')
