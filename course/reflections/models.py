@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Computed, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Computed, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.circle.audience import audience_column
 from course.extensions import db
 from course.models import CONTENT_ID, UTCDateTime, owner_column, utcnow
 
-WRITTEN = "trim(text) <> ''"  # SQL both databases read alike (migration d1f0a7c3e9b2)
+# SQL both databases read alike (migration d1f0a7c3e9b2)
+WRITTEN = "trim(text) <> ''"
+SHARED = "shared_at IS NOT NULL"
 
 
 class Reflection(db.Model):
@@ -21,6 +23,10 @@ class Reflection(db.Model):
     __tablename__ = "reflections"
     __table_args__ = (
         UniqueConstraint("user_id", "lesson_id", "prompt_id", name="user_lesson_prompt"),
+        # "Last active" takes each leader's latest share (course.progress.activity): only
+        # the shared reflections are indexed, so it reads those and not every reflection.
+        Index("ix_reflections_shared", "user_id", "shared_at",
+              sqlite_where=text(SHARED), postgresql_where=text(SHARED)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
