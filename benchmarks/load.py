@@ -15,7 +15,10 @@ from a file and compiled once). It signs leaders and the facilitator in through 
 login form, then loads each page with `wrk -t2 -c16 -d10s --latency`, in --rounds rounds
 (3) that each run the minimal page before and after every page (M P1 M P2 M ...). Reported
 per page: requests/s, the ratio to the mean of the minimal page's runs either side of it,
-p50 and p99 latency (medians over the rounds, with the lowest and highest). Then it serves
+p50 and p99 latency (medians over the rounds, with the lowest and highest), and the
+workers' CPU time per request (from /proc, user + system, so Linux only) with the minimal
+page's over the page's: that ratio is what the throughput ratio would be if CPU were all
+that limited both, and it moves less when other work shares the machine. Then it serves
 the progress matrix of 200 leaders x 50 lessons (benchmarks/matrix.py's synthetic course)
 and times single requests to it over HTTP.
 Method and results: benchmarks/README.md ("Load (wrk)").
@@ -370,6 +373,21 @@ class Server:
     def log_size(self) -> int:
         return self.log_path.stat().st_size
 
+    def worker_cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the server's workers (Linux: /proc)."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # gone since the listing
+                continue
+            if int(fields[1]) == self.process.pid:  # a worker: its parent is the master
+                total += int(fields[11]) + int(fields[12])
+        return total / ticks
+
     def statuses_since(self, offset: int) -> dict[str, int]:
         """Response statuses in the access log after `offset` bytes."""
         with open(self.log_path, "rb") as log:
@@ -513,6 +531,7 @@ class Run:
     socket_errors: int
     non_2xx_3xx: int
     server_statuses: dict[str, int]
+    cpu_ms: float = 0.0  # the workers' CPU time per request answered (user + system)
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -545,6 +564,7 @@ def wrk(server: Server, path: str, cookies: list[str], args, seconds: float | No
     seconds = seconds or args.duration
     env = dict(os.environ, WRK_COOKIES="|".join(cookies))
     offset = server.log_size()
+    cpu_before = server.worker_cpu_seconds()
     done = subprocess.run(
         [args.wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds:g}s", "--latency",
          "--timeout", "10s", "-s", str(BENCH / "wrk_pages.lua"),
@@ -557,7 +577,8 @@ def wrk(server: Server, path: str, cookies: list[str], args, seconds: float | No
     except AttributeError as exc:
         raise SystemExit(f"could not read wrk's output:\n{done.stdout}") from exc
     time.sleep(0.3)  # the last access-log lines
-    return Run(page, server_statuses=server.statuses_since(offset), **figures)
+    cpu = (server.worker_cpu_seconds() - cpu_before) * 1000 / max(figures["requests"], 1)
+    return Run(page, server_statuses=server.statuses_since(offset), cpu_ms=cpu, **figures)
 
 
 # --- one database --------------------------------------------------------------------
@@ -710,8 +731,15 @@ def _line(measured: Run, before: Run, after: Run) -> str:
     return (f"{PAGES.get(measured.page, measured.page):40} {measured.rps:8.1f} req/s  "
             f"p50 {measured.p50_ms:6.1f}  p99 {measured.p99_ms:6.1f} ms  | minimal "
             f"{before.rps:7.1f} / {after.rps:7.1f} req/s  | ratio "
-            f"{ratio(measured, before, after):6.1%}"
+            f"{ratio(measured, before, after):6.1%}  | worker CPU {measured.cpu_ms:.2f} ms/request "
+            f"(minimal {(before.cpu_ms + after.cpu_ms) / 2:.2f})"
             + (f"  | NOT 200: {bad} {measured.server_statuses}" if bad else ""))
+
+
+def cpu_ratio(measured: Run, before: Run, after: Run) -> float:
+    """The minimal page's worker CPU per request over the page's: the share of the minimal
+    page's throughput the page would reach if CPU were all that limited both."""
+    return ((before.cpu_ms + after.cpu_ms) / 2) / measured.cpu_ms if measured.cpu_ms else 0.0
 
 
 def spread(values: list[float]) -> dict:
@@ -723,6 +751,7 @@ def summarise(minimals: list[Run], runs: list[tuple[Run, Run, Run]]) -> dict:
     summary = {"minimal": {
         "rps": spread([b.rps for b in minimals]), "p50_ms": spread([b.p50_ms for b in minimals]),
         "p99_ms": spread([b.p99_ms for b in minimals]), "ratio": spread([1.0]),
+        "cpu_ms": spread([b.cpu_ms for b in minimals]), "cpu_ratio": spread([1.0]),
         "runs": len(minimals), "not_200": sum(_not_200(b) for b in minimals)}}
     for name in dict.fromkeys(m.page for _, m, _ in runs):
         mine = [(b, m, a) for b, m, a in runs if m.page == name]
@@ -731,6 +760,8 @@ def summarise(minimals: list[Run], runs: list[tuple[Run, Run, Run]]) -> dict:
             "ratio": spread([ratio(m, b, a) for b, m, a in mine]),
             "p50_ms": spread([m.p50_ms for _, m, _ in mine]),
             "p99_ms": spread([m.p99_ms for _, m, _ in mine]),
+            "cpu_ms": spread([m.cpu_ms for _, m, _ in mine]),
+            "cpu_ratio": spread([cpu_ratio(m, b, a) for b, m, a in mine]),
             "runs": len(mine), "not_200": sum(_not_200(m) for _, m, _ in mine),
         }
     return summary
@@ -788,7 +819,8 @@ def measure_matrix(stack: ExitStack, database: str, folder: Path, args) -> dict:
 def table(report: list[dict], args) -> str:
     """The figures as a Markdown table (for benchmarks/README.md)."""
     lines = ["| database | page | req/s (range) | ratio to minimal (range) | p50 ms | p99 ms "
-             "(range) | not 200 |", "|---|---|---:|---:|---:|---:|---:|"]
+             "(range) | worker CPU ms/request (ratio) | not 200 |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
     for result in report:
         for name, s in result["summary"].items():
             label = "minimal page" if name == "minimal" else PAGES[name]
@@ -799,7 +831,9 @@ def table(report: list[dict], args) -> str:
                 f"| {'SQLite' if result['database'] == 'sqlite' else 'PostgreSQL'} | {label} | "
                 f"{s['rps']['median']:,.0f} ({s['rps']['min']:,.0f}-{s['rps']['max']:,.0f}) | "
                 f"{ratio} | {s['p50_ms']['median']:.1f} | {s['p99_ms']['median']:.1f} "
-                f"({s['p99_ms']['min']:.1f}-{s['p99_ms']['max']:.1f}) | {s['not_200']} |")
+                f"({s['p99_ms']['min']:.1f}-{s['p99_ms']['max']:.1f}) | "
+                f"{s['cpu_ms']['median']:.2f} ({s['cpu_ratio']['median']:.0%}) | "
+                f"{s['not_200']} |")
     for result in report:
         m = result.get("matrix_200x50")
         if m:
