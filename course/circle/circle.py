@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from flask import abort
-from sqlalchemy import Select, and_, func, or_, select, true
+from sqlalchemy import Select, and_, bindparam, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from course.circle.audience import COHORT
@@ -46,14 +47,19 @@ class Scope:
 _MINE, _THEIRS = aliased(Membership, name="mine"), aliased(Membership, name="theirs")
 
 
-def leader_scope(viewer: User) -> Scope:
-    """A leader's circle: the leaders of every cohort they are a leader in (them too)."""
-    authors = (
+def _leader_authors(viewer_id) -> Select:
+    """The leaders of every cohort the viewer (an id, or a bound parameter) leads in."""
+    return (
         select(_THEIRS.user_id)
         .join(_MINE, _MINE.cohort_id == _THEIRS.cohort_id)
-        .where(_MINE.user_id == viewer.id, _MINE.role == Role.LEADER,
+        .where(_MINE.user_id == viewer_id, _MINE.role == Role.LEADER,
                _THEIRS.role == Role.LEADER)
     )
+
+
+def leader_scope(viewer: User) -> Scope:
+    """A leader's circle: the leaders of every cohort they are a leader in (them too)."""
+    authors = _leader_authors(viewer.id)
     if not viewer.is_leader or not viewer.active:
         authors = authors.where(False)
     return Scope(viewer, authors, moderator=False)
@@ -69,23 +75,31 @@ def cohort_scope(viewer: User, cohort: Cohort) -> Scope:
 def _in_circle(scope: Scope):
     """The posts the scope may see: shared with the cohort now, by one of its leaders,
     saved at least once; hidden ones only for their author and the moderators."""
+    return _seen(scope.authors, None if scope.moderator else scope.viewer.id)
+
+
+def _seen(authors: Select, viewer_id):
+    """_in_circle's rule; viewer_id (an id, or a bound parameter) None for a moderator."""
     seen = and_(
-        CirclePost.user_id.in_(scope.authors),
+        CirclePost.user_id.in_(authors),
         or_(and_(Reflection.audience == COHORT, Reflection.saved_at.is_not(None)),
             ExperimentEntry.audience == COHORT),
     )
-    if not scope.moderator:
-        seen = and_(seen, or_(CirclePost.hidden_at.is_(None),
-                              CirclePost.user_id == scope.viewer.id))
+    if viewer_id is not None:
+        seen = and_(seen, or_(CirclePost.hidden_at.is_(None), CirclePost.user_id == viewer_id))
     return seen
 
 
 def _posts(scope: Scope, *columns) -> Select:
+    return _posts_where(_in_circle(scope), *columns)
+
+
+def _posts_where(seen, *columns) -> Select:
     return (
         select(*columns).select_from(CirclePost)
         .outerjoin(Reflection, Reflection.id == CirclePost.reflection_id)
         .outerjoin(ExperimentEntry, ExperimentEntry.id == CirclePost.entry_id)
-        .where(_in_circle(scope))
+        .where(seen)
     )
 
 
@@ -258,11 +272,18 @@ CARD_WINDOW_DAYS = 7
 def home_card(user, catalog) -> dict | None:
     """The course home's Circle card: how many posts peers shared with the cohort in the
     last week (one query; none when there are none). A count, never anyone's words."""
-    if not user.is_leader:
+    if not user.is_leader:  # signed in, so active: leader_scope's other condition
         return None
     since = utcnow() - timedelta(days=CARD_WINDOW_DAYS)
-    scope = leader_scope(user)
-    count = db.session.scalar(
-        _posts(scope, func.count(CirclePost.id))
-        .where(CirclePost.posted_at >= since, CirclePost.user_id != user.id)) or 0
+    count = db.session.scalar(_card_statement(), {"viewer_id": user.id, "since": since}) or 0
     return {"posts": count, "days": CARD_WINDOW_DAYS} if count else None
+
+
+@cache
+def _card_statement() -> Select:
+    """Built once (every leader's course home runs it): the count of posts by peers in a
+    leader's circle since a moment, leader_scope's and _in_circle's rules on parameters."""
+    viewer_id = bindparam("viewer_id")
+    return (_posts_where(_seen(_leader_authors(viewer_id), viewer_id),
+                         func.count(CirclePost.id))
+            .where(CirclePost.posted_at >= bindparam("since"), CirclePost.user_id != viewer_id))

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import has_request_context, request
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, select, update
 
 from course.database import READ_METHODS, write_apart
 from course.digests.sections import Item
@@ -119,11 +120,16 @@ def _view(row, catalog) -> NoticeView:
 
 def unseen(user_id: int, catalog, limit: int | None = None) -> list[NoticeView]:
     """The person's unseen notices, newest first (one query)."""
-    query = _unseen_query().where(Notice.user_id == user_id).order_by(
+    return [_view(row, catalog)
+            for row in db.session.execute(_unseen_of_one(limit), {"user_id": user_id})]
+
+
+@cache
+def _unseen_of_one(limit: int | None):
+    """Built once per limit (every course home runs it): one person's unseen notices."""
+    query = _unseen_query().where(Notice.user_id == bindparam("user_id")).order_by(
         Notice.created_at.desc(), Notice.id.desc())
-    if limit is not None:
-        query = query.limit(limit)
-    return [_view(row, catalog) for row in db.session.execute(query)]
+    return query if limit is None else query.limit(limit)
 
 
 def unseen_count(user_id: int) -> int:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from course.access import mine
 from course.content import Catalog, Lesson
@@ -122,7 +123,8 @@ class CourseProgress(_DoneOfTotal):
 
 def course_progress(user_id: int, catalog: Catalog) -> CourseProgress:
     """Lesson states, module bars, kinds completed and where to continue."""
-    rows = db.session.scalars(mine(LessonProgress, user_id)).all()
+    rows_of, best_of = _progress_statements()
+    rows = db.session.scalars(rows_of, {"user_id": user_id}).all()
     by_lesson = {row.lesson_id: row for row in rows if row.lesson_id in catalog.lessons}
     states = {}
     for lesson in catalog.ordered_lessons:
@@ -140,14 +142,18 @@ def course_progress(user_id: int, catalog: Catalog) -> CourseProgress:
     kinds_done = Counter(
         catalog.lessons[i].kind for i, state in states.items() if state == DONE
     )
-    best = dict(
-        db.session.execute(
-            select(QuizAttempt.quiz_id, func.max(QuizAttempt.score))
-            .where(QuizAttempt.user_id == user_id)
-            .group_by(QuizAttempt.quiz_id)
-        ).all()
-    )
+    best = dict(db.session.execute(best_of, {"user_id": user_id}).all())
     return CourseProgress(states, modules, kinds_done, _continue(catalog, states, by_lesson), best)
+
+
+@cache
+def _progress_statements():
+    """Built once (every course home and more run them): a leader's progress rows, and
+    their best score in each quiz."""
+    user_id = bindparam("user_id")
+    return (mine(LessonProgress, user_id),
+            select(QuizAttempt.quiz_id, func.max(QuizAttempt.score))
+            .where(QuizAttempt.user_id == user_id).group_by(QuizAttempt.quiz_id))
 
 
 def continue_lessons(user_ids: list[int], catalog: Catalog) -> dict[int, Lesson | None]:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from course.access import mine
@@ -128,17 +129,21 @@ def due_items(user: User, catalog: Catalog, today: date | None = None) -> list[D
     A question the course no longer holds waits, unshown, in case it comes back.
     """
     today = today or local_today(user)
-    items = db.session.scalars(
-        mine(ReviewItem, user.id)
-        .where(ReviewItem.finished.is_(False), ReviewItem.due_on <= today)
-        .order_by(ReviewItem.due_on, ReviewItem.id)
-    )
+    items = db.session.scalars(_due_statement(), {"user_id": user.id, "today": today})
     found = []
     for item in items:
         asked = question_of(item, catalog)
         if asked is not None:
             found.append(Due(item, *asked))
     return found
+
+
+@cache
+def _due_statement():
+    """Built once (every leader's course home runs it): a leader's items due by a day."""
+    return (mine(ReviewItem, bindparam("user_id"))
+            .where(ReviewItem.finished.is_(False), ReviewItem.due_on <= bindparam("today"))
+            .order_by(ReviewItem.due_on, ReviewItem.id))
 
 
 def next_due_on(item: ReviewItem, today: date) -> date:

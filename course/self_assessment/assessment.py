@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from flask import current_app
 from markupsafe import Markup
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
 from course.access import mine
@@ -87,8 +89,15 @@ def stage_status(row: SelfAssessment | None) -> str | None:
 
 def assessment_status(user_id: int) -> dict[str, str | None]:
     """{"before": ..., "after": ...}, each None, "skipped" or "done"."""
-    rows = {row.stage: row for row in db.session.scalars(mine(SelfAssessment, user_id))}
+    rows = {row.stage: row
+            for row in db.session.scalars(_assessments_of(), {"user_id": user_id})}
     return {stage: stage_status(rows.get(stage)) for stage in STAGES}
+
+
+@cache
+def _assessments_of():
+    """Built once (every course home runs it): a leader's self-assessments."""
+    return mine(SelfAssessment, bindparam("user_id"))
 
 
 def needs_before_assessment(user_id: int, status: dict[str, str | None] | None = None) -> bool:

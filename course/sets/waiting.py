@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from course.cohorts.models import Membership
 from course.extensions import db
@@ -35,14 +36,7 @@ def waiting_for(user_ids: list[int], now: datetime | None = None) -> dict[int, l
     now = now or utcnow()
     if not user_ids:
         return {}
-    places = db.session.execute(
-        select(SetMember.user_id, SetMember.set_id, LearningSet.name, User)
-        .join(LearningSet, LearningSet.id == SetMember.set_id)
-        .join(Membership, (Membership.cohort_id == SetMember.cohort_id)
-              & (Membership.user_id == SetMember.user_id))
-        .join(User, User.id == SetMember.user_id)
-        .where(SetMember.user_id.in_(user_ids), Membership.role == Role.LEADER,
-               User.active.is_(True))).all()
+    places = db.session.execute(_places(), {"user_ids": list(user_ids)}).all()
     set_ids = {set_id for _, set_id, _, _ in places}
     if not set_ids:
         return {}
@@ -103,6 +97,20 @@ def _line(found: Round, user: User, holder: str, set_name: str, now: datetime,
     if phase == "suggestions":
         return f"Suggestions are open on {holder}’s challenge{until}"
     return None
+
+
+@cache
+def _places():
+    """Built once (every leader's course home runs it): the sets these leaders are in, as
+    active leaders of the set's cohort."""
+    return (
+        select(SetMember.user_id, SetMember.set_id, LearningSet.name, User)
+        .join(LearningSet, LearningSet.id == SetMember.set_id)
+        .join(Membership, (Membership.cohort_id == SetMember.cohort_id)
+              & (Membership.user_id == SetMember.user_id))
+        .join(User, User.id == SetMember.user_id)
+        .where(SetMember.user_id.in_(bindparam("user_ids", expanding=True)),
+               Membership.role == Role.LEADER, User.active.is_(True)))
 
 
 def home_card(user, catalog) -> dict | None:
