@@ -38,6 +38,9 @@ class Reflection(db.Model):
     # one is counted (completion, the progress page, the data download). The database works
     # it out on every write and stores it, so counting never reads the texts (trimming
     # 3,000 texts took 27 of the 200-leader progress page's 60 ms of SQL on PostgreSQL).
+    # On SQLite, Alembic's batch mode rebuilds a table by copying every column, and cannot
+    # write a generated one: a migration that rebuilds this table drops `written` first and
+    # adds it back last (as migration d1f0a7c3e9b2's downgrade and upgrade do).
     written: Mapped[bool] = mapped_column(Computed(WRITTEN, persisted=True))
     audience: Mapped[str] = audience_column()
     # When its audience last widened (None while private): the feed and the circle show
