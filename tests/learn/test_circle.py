@@ -399,12 +399,18 @@ def test_the_course_home_counts_new_posts_from_peers(app, circle):
         db.session.add(SelfAssessment(user_id=person.id, stage="before", skipped=True))
         db.session.get(User, person.id).welcome_seen_at = utcnow()
     db.session.commit()
-    share(app, circle.ann, "Fresh words.")
+    shared = share(app, circle.ann, "Fresh words.")
     home = page(circle.client(circle.ben), "/course")
     assert "1 new post from your cohort in the last 7 days" in home
     assert "Fresh words." not in home
     assert "new post" not in page(circle.client(circle.ann), "/course")  # her own
     assert "new post" not in page(circle.client(circle.cy), "/course")  # another cohort
+    # A post the facilitator hid is no longer one peers can read: the card stops counting it.
+    from course.circle.moderation import hide
+
+    hide(db.session.get(CirclePost, post_of(shared)), circle.fran, "Off the topic.")
+    db.session.commit()
+    assert "new post" not in page(circle.client(circle.ben), "/course")
 
 
 def test_deleting_a_reply_takes_back_or_renames_what_it_told_the_author(app, circle):
